@@ -1,0 +1,5 @@
+"""``python -m egov``."""
+
+from egov.cli import main
+
+main()

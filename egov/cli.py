@@ -1,0 +1,268 @@
+"""The ``egov`` command line. Exit codes: 0 ok, 1 findings (or changes with --check), 2 unusable input.
+
+Logic lives in ``network``; this module parses options, calls it and prints.
+"""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from egov import __version__
+from egov.console import error, plain, table
+from network.inventory import InventoryNotFound, validate
+from network.inventory.findings import RULES
+from network.inventory.loader import load_inventory
+from network.inventory.report import render_json, render_sarif, render_text
+from network.inventory.schema import all_schemas, file_schema
+from network.inventory.summary import links_per_tier, sites_per_level, systems_per_department
+from network.synthetic import generate
+from network.synthetic.write import plan_changes, render, write_files
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+app = typer.Typer(
+    name="egov",
+    help="Infrastructure as code and monitoring for a city's e-gov extranet (政务外网) and government cloud.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+inventory_app = typer.Typer(
+    help="Work with inventories: generate synthetic ones, summarise.", no_args_is_help=True
+)
+app.add_typer(inventory_app, name="inventory")
+
+InventoryDir = Annotated[
+    Path, typer.Argument(help="inventory directory, e.g. inventories/shanwei", show_default=False)
+]
+
+
+class ReportFormat(StrEnum):
+    """Output formats of ``egov validate``."""
+
+    TEXT = "text"
+    JSON = "json"
+    SARIF = "sarif"
+
+
+class Scale(StrEnum):
+    """Sizes of generated inventories."""
+
+    CITY = "city"
+    PROVINCE = "province"
+
+
+class Profile(StrEnum):
+    """Built-in city profiles."""
+
+    SHANWEI = "shanwei"
+
+
+def _version(value: bool) -> None:
+    if value:
+        plain(f"egov {__version__}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="print the version and exit")
+    ] = False,
+) -> None:
+    """Infrastructure as code and monitoring for a city's e-gov extranet."""
+
+
+@app.command("validate")
+def validate_command(
+    inventory: InventoryDir,
+    output: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="text, json or sarif")
+    ] = ReportFormat.TEXT,
+    strict: Annotated[bool, typer.Option("--strict", help="fail on warnings too")] = False,
+) -> None:
+    """Check an inventory: schema, references, hierarchy, uniqueness, tiers, coverage, classification.
+
+    Exit 0 when clean, 1 on errors (or warnings with --strict), 2 when the inventory cannot be read.
+    """
+    try:
+        report = validate(inventory)
+    except InventoryNotFound as problem:
+        error(str(problem), problem.hint)
+        raise typer.Exit(EXIT_USAGE) from None
+    if output is ReportFormat.JSON:
+        plain(render_json(report))
+    elif output is ReportFormat.SARIF:
+        plain(render_sarif(report, __version__))
+    else:
+        for line in render_text(report):
+            plain(line)
+    unreadable = [kind for kind in ("city", "sites") if kind in report.inventory.unreadable]
+    if unreadable:
+        raise typer.Exit(EXIT_USAGE)
+    raise typer.Exit(report.exit_code(strict))
+
+
+@app.command("rules")
+def rules_command() -> None:
+    """List every validation rule: code, name, severity and what it checks."""
+    table(
+        "validation rules",
+        ["code", "name", "severity", "checks"],
+        [(r.code, r.name, r.severity.value, r.summary) for r in RULES.values()],
+        numeric_from=9,
+    )
+
+
+@app.command("schema")
+def schema_command(
+    kind: Annotated[
+        str | None, typer.Argument(help="one file kind (city, sites, devices…); all when omitted")
+    ] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="write <kind>.schema.json files here")] = None,
+    check: Annotated[
+        bool, typer.Option("--check", help="with --out: change nothing, exit 1 if stale")
+    ] = False,
+) -> None:
+    """Print (or write) the JSON Schema of the inventory files, generated from the model."""
+    schemas = all_schemas()
+    if kind is not None:
+        name = f"{kind}.schema.json"
+        if name not in schemas:
+            error(f"no inventory file kind {kind!r}", f"kinds: {', '.join(n.split('.')[0] for n in schemas)}")
+            raise typer.Exit(EXIT_USAGE)
+        schemas = {name: file_schema(kind)}
+    if out is None:
+        document = next(iter(schemas.values())) if kind else schemas
+        plain(json.dumps(document, ensure_ascii=False, indent=2))
+        return
+    stale = []
+    for name, schema in schemas.items():
+        text = json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
+        path = out / name
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            stale.append(name)
+            if not check:
+                out.mkdir(parents=True, exist_ok=True)
+                path.write_text(text, encoding="utf-8")
+    verb = "would update" if check else "updated"
+    for name in stale:
+        plain(f"{verb} {out / name}")
+    if check and stale:
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+@inventory_app.command("summary")
+def summary_command(
+    inventory: InventoryDir,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON instead of tables")] = False,
+) -> None:
+    """Sites per level, links per tier (against the tier targets), systems per department."""
+    try:
+        loaded = load_inventory(inventory).inventory
+    except InventoryNotFound as problem:
+        error(str(problem), problem.hint)
+        raise typer.Exit(EXIT_USAGE) from None
+    levels = sites_per_level(loaded)
+    tiers = links_per_tier(loaded)
+    departments = systems_per_department(loaded)
+    if as_json:
+        plain(
+            json.dumps(
+                {
+                    "sites_per_level": {level.value: count for level, count in levels},
+                    "links_per_tier": {
+                        row.tier.value: {
+                            "links": row.links,
+                            "target": row.target,
+                            "below_target": row.below_target,
+                        }
+                        for row in tiers
+                    },
+                    "systems_per_department": {
+                        row.department: {
+                            "name": row.name,
+                            "systems": row.systems,
+                            "to_cloud": row.to_cloud,
+                            "staying": row.staying,
+                        }
+                        for row in departments
+                    },
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    name = loaded.city.name if loaded.city else str(inventory)
+    table(f"{name}: sites per level", ["level", "sites"], [(level.value, n) for level, n in levels])
+    table(
+        f"{name}: links per tier",
+        ["tier", "target", "links", "below target"],
+        [(r.tier.value, r.target, r.links, r.below_target) for r in tiers],
+        numeric_from=1,
+    )
+    table(
+        f"{name}: systems per department",
+        ["department", "name", "systems", "to cloud", "staying"],
+        [(r.department, r.name, r.systems, r.to_cloud, r.staying) for r in departments],
+        numeric_from=2,
+    )
+
+
+@inventory_app.command("generate")
+def generate_command(
+    out_dir: Annotated[Path, typer.Argument(help="directory to write the inventory files into")],
+    scale: Annotated[
+        Scale, typer.Option("--scale", help="city (~800 villages) or province (Guangdong-sized)")
+    ] = Scale.CITY,
+    seed: Annotated[int, typer.Option("--seed", help="random seed: same seed, same files")] = 441500,
+    profile: Annotated[
+        Profile | None, typer.Option("--profile", help="a real city's names (city scale only)")
+    ] = None,
+    check: Annotated[
+        bool, typer.Option("--check", help="change nothing; show what would change, exit 1 if any")
+    ] = False,
+    force: Annotated[bool, typer.Option("--force", help="overwrite files that differ")] = False,
+) -> None:
+    """Write a synthetic inventory (deterministic for a seed); --profile shanwei rebuilds the sample."""
+    if profile is not None and scale is Scale.PROVINCE:
+        error("--profile is for city-scale inventories", "drop --profile, or use --scale city")
+        raise typer.Exit(EXIT_USAGE)
+    command = f"egov inventory generate --scale {scale.value} --seed {seed}"
+    if profile is not None:
+        command += f" --profile {profile.value}"
+    generated = generate(scale.value, seed, profile.value if profile else None)
+    schema_base = "../../docs/schema" if profile is not None else None
+    texts = render(generated, command + " DIR", schema_base)
+    changes = plan_changes(out_dir, texts)
+    for change in changes:
+        plain(f"{change.status:>9}  {out_dir / change.name}")
+        if check:
+            for line in change.diff[:40]:
+                plain(f"           {line}")
+            if len(change.diff) > 40:
+                plain(f"           … {len(change.diff) - 40} more diff lines")
+    pending = [c for c in changes if c.status != "unchanged"]
+    if check:
+        raise typer.Exit(EXIT_FINDINGS if pending else EXIT_OK)
+    overwritten = [c for c in changes if c.status == "changed"]
+    if overwritten and not force:
+        error(
+            f"{len(overwritten)} files in {out_dir} differ from what would be generated",
+            "see them with --check; overwrite with --force",
+        )
+        raise typer.Exit(EXIT_FINDINGS)
+    if pending:
+        write_files(out_dir, {c.name: texts[c.name] for c in pending})
+    plain(f"wrote {len(pending)} of {len(changes)} files to {out_dir}")
+
+
+def main() -> None:
+    """Entry point of the console script."""
+    app()

@@ -1,0 +1,454 @@
+"""The typed, immutable model of a city's e-gov extranet inventory.
+
+Each entity kind maps to one YAML file under ``inventories/<city>/``. Entities are frozen pydantic
+models; each one remembers where it was read (:class:`NodeRef`, file and YAML path), so a finding
+about it can name its file and line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import StrEnum
+from ipaddress import IPv4Network, IPv6Network
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    IPvAnyAddress,
+    IPvAnyNetwork,
+    PrivateAttr,
+    StringConstraints,
+    WithJsonSchema,
+)
+from pydantic_core import PydanticCustomError
+
+from network.inventory.refs import NodeRef
+
+
+class Level(StrEnum):
+    """A level of the extranet (政务外网 省/市/县/镇/村), from the top down."""
+
+    PROVINCE = "province"
+    CITY = "city"
+    COUNTY = "county"
+    TOWN = "town"
+    VILLAGE = "village"
+
+    @property
+    def depth(self) -> int:
+        """0 for province … 4 for village."""
+        return _LEVEL_DEPTH[self]
+
+    @property
+    def parent_level(self) -> Level | None:
+        """The level a site of this level hangs under (None for province)."""
+        return None if self is Level.PROVINCE else _LEVELS[self.depth - 1]
+
+
+_LEVELS = tuple(Level)
+_LEVEL_DEPTH = {level: i for i, level in enumerate(_LEVELS)}
+
+
+class Tier(StrEnum):
+    """The bandwidth tier of a link, named by the level it serves (万兆到省、千兆到县、百兆到镇、按需到村).
+
+    ``local`` is a link inside one site or between peers of one level: it has no tier target.
+    """
+
+    PROVINCE = "province"
+    COUNTY = "county"
+    TOWN = "town"
+    VILLAGE = "village"
+    LOCAL = "local"
+
+
+class Role(StrEnum):
+    """What a device does at its site."""
+
+    CORE = "core"
+    AGGREGATION = "aggregation"
+    ACCESS = "access"
+    FIREWALL = "firewall"
+
+
+class Classification(StrEnum):
+    """Whether a system handles state secrets (涉密). Classified systems never move to the cloud."""
+
+    NON_CLASSIFIED = "non-classified"
+    CLASSIFIED = "classified"
+
+
+class Strategy(StrEnum):
+    """The 7R migration strategy of a system."""
+
+    REHOST = "rehost"
+    REPLATFORM = "replatform"
+    REFACTOR = "refactor"
+    REPURCHASE = "repurchase"
+    RELOCATE = "relocate"
+    RETIRE = "retire"
+    RETAIN = "retain"
+
+
+MOVING_STRATEGIES = frozenset(
+    {Strategy.REHOST, Strategy.REPLATFORM, Strategy.REFACTOR, Strategy.REPURCHASE, Strategy.RELOCATE}
+)
+
+
+class Target(StrEnum):
+    """Where a system is meant to run when its migration is done."""
+
+    CLOUD = "cloud"
+    DEPARTMENT = "department"
+    NONE = "none"
+
+
+class StoreKind(StrEnum):
+    """Kinds of data store a system keeps (what the migration must move and prove intact)."""
+
+    POSTGRESQL = "postgresql"
+    MYSQL = "mysql"
+    ORACLE = "oracle"
+    DAMENG = "dameng"
+    KINGBASE = "kingbase"
+    SQLSERVER = "sqlserver"
+    MONGODB = "mongodb"
+    REDIS = "redis"
+    FILES = "files"
+
+
+# --- scalar types -----------------------------------------------------------------------------
+
+_BANDWIDTH_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmMgGtT]?)(?:bit/s|bps|b)?\s*$")
+_UNIT = {"": 1, "k": 10**3, "m": 10**6, "g": 10**9, "t": 10**12}
+
+
+def parse_bandwidth(value: Any) -> Any:
+    """Read a bandwidth as bits per second: ``10G``, ``100M``, ``512k``, ``1.5G`` or an integer (bit/s)."""
+    if isinstance(value, bool):
+        raise PydanticCustomError("bandwidth", "a bandwidth must be like 10G, 100M or 512k, not a boolean")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str):
+        match = _BANDWIDTH_RE.match(value)
+        if match:
+            return round(float(match.group(1)) * _UNIT[match.group(2).lower()])
+    raise PydanticCustomError(
+        "bandwidth", "{value!r} is not a bandwidth: write e.g. 10G, 1G, 100M, 20M", {"value": value}
+    )
+
+
+def format_bandwidth(bits_per_second: int) -> str:
+    """Print a bandwidth the way engineers write it: 10G, 100M, 512k."""
+    for unit, factor in (("T", 10**12), ("G", 10**9), ("M", 10**6), ("k", 10**3)):
+        if bits_per_second >= factor and bits_per_second % factor == 0:
+            return f"{bits_per_second // factor}{unit}"
+    if bits_per_second >= 10**6:
+        return f"{bits_per_second / 10**6:g}M"
+    return f"{bits_per_second}"
+
+
+Bandwidth = Annotated[
+    int,
+    BeforeValidator(parse_bandwidth),
+    Field(gt=0),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "integer", "minimum": 1, "description": "bits per second"},
+                {"type": "string", "pattern": _BANDWIDTH_RE.pattern, "examples": ["10G", "1G", "100M"]},
+            ],
+            "description": "bandwidth: 10G, 1G, 100M, 20M or an integer in bit/s",
+        }
+    ),
+]
+"""A bandwidth in bits per second."""
+
+_CREDENTIAL_RE = re.compile(r"^(env|vault|pulumi|file):[A-Za-z0-9_./#@-]+$")
+
+
+def check_credential_reference(value: Any) -> Any:
+    """Accept only references to a secret (``env:NAME``, ``vault:path#key``…), never the secret."""
+    if isinstance(value, str) and _CREDENTIAL_RE.match(value):
+        return value
+    raise PydanticCustomError(
+        "credential_reference",
+        "credentials must be a reference such as env:EGOV_SSH_PASSWORD or vault:network/core#password, "
+        "never a secret",
+    )
+
+
+CredentialRef = Annotated[
+    str,
+    BeforeValidator(check_credential_reference),
+    WithJsonSchema({"type": "string", "pattern": _CREDENTIAL_RE.pattern, "examples": ["env:EGOV_SSH_CORE"]}),
+]
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]{0,63}$")]
+"""A stable identifier: lower-case ASCII letters, digits, ``.``, ``_`` and ``-``."""
+Hostname = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+AdminCode = Annotated[
+    str,
+    BeforeValidator(lambda v: str(v) if isinstance(v, int) and not isinstance(v, bool) else v),
+    StringConstraints(pattern=r"^\d{6}$"),
+]
+"""The 6-digit administrative division code (GB/T 2260), e.g. 441500 for Shanwei."""
+MlpsLevel = Annotated[int, Field(ge=1, le=4, description="MLPS 2.0 protection level (等保), 1–4")]
+
+
+# --- base classes -----------------------------------------------------------------------------
+
+
+class Node(BaseModel):
+    """Any mapping read from an inventory file: frozen, no unknown keys."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+class Entity(Node):
+    """A top-level inventory record; remembers where it was read."""
+
+    _at: NodeRef = PrivateAttr(default=NodeRef("", ()))
+
+    @property
+    def at(self) -> NodeRef:
+        """Where this record was read (file and YAML path)."""
+        return self._at
+
+    def located(self, at: NodeRef) -> Entity:
+        """Set the record's origin once, as the loader reads it."""
+        self._at = at
+        return self
+
+    @property
+    def key(self) -> str:
+        """The record's stable identifier within its kind."""
+        raise NotImplementedError
+
+
+# --- city -------------------------------------------------------------------------------------
+
+
+class Aggregates(Node):
+    """The address blocks the city holds; every address in the inventory lies inside them."""
+
+    ipv4: tuple[IPv4Network, ...] = ()
+    ipv6: tuple[IPv6Network, ...] = ()
+
+
+class CloudNode(Node):
+    """The city node of the government cloud (政务云)."""
+
+    name: Name
+    site: Id
+    mlps_level: MlpsLevel = 3
+
+
+class City(Entity):
+    """The owner of the inventory: a city (or, for province-scale inventories, a province)."""
+
+    name: Name
+    code: AdminCode
+    level: Literal["city", "province"] = "city"
+    aggregates: Aggregates
+    cloud: CloudNode | None = None
+    tier_targets: dict[Tier, Bandwidth] = Field(
+        default_factory=dict,
+        description="override the plan's tier targets (province 10G, county 1G, town 100M)",
+    )
+
+    @property
+    def key(self) -> str:
+        return self.code
+
+
+# --- sites ------------------------------------------------------------------------------------
+
+
+class Site(Entity):
+    """A place on the extranet at one level, hanging under a parent site."""
+
+    id: Id
+    name: Name
+    level: Level
+    parent: Id | None = None
+    on_demand: Bandwidth | None = Field(
+        default=None, description="villages only: the bandwidth asked for (按需到村)"
+    )
+    synthetic: bool = Field(default=False, description="true when the name is made up, not the real one")
+
+    @property
+    def key(self) -> str:
+        return self.id
+
+
+# --- departments ------------------------------------------------------------------------------
+
+
+class Access(Node):
+    """A department's extranet access: connected, or planned with a date."""
+
+    state: Literal["connected", "planned"]
+    date: dt.date | None = Field(default=None, description="when connected, or when planned to be")
+
+
+class PrivateNetwork(Node):
+    """A department's separate non-classified business network (业务专网) to be cut over."""
+
+    id: Id
+    name: Name
+    prefixes: tuple[IPvAnyNetwork, ...] = Field(min_length=1)
+    cutover: dt.date
+
+
+class Department(Entity):
+    """A government body whose office LAN joins the extranet at a site."""
+
+    id: Id
+    name: Name
+    site: Id
+    lans: tuple[IPvAnyNetwork, ...] = ()
+    access: Access
+    private_networks: tuple[PrivateNetwork, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return self.id
+
+
+# --- devices ----------------------------------------------------------------------------------
+
+
+class Interface(Node):
+    """A port of a device; ``speed`` is the port's own capacity."""
+
+    name: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    description: str = ""
+    speed: Bandwidth | None = None
+
+
+class Device(Entity):
+    """A router, switch or firewall of the extranet."""
+
+    hostname: Hostname
+    site: Id
+    role: Role
+    platform: Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]+$")]
+    model: str | None = None
+    management: IPvAnyAddress
+    credentials: CredentialRef
+    interfaces: tuple[Interface, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return self.hostname
+
+
+# --- links ------------------------------------------------------------------------------------
+
+
+class Endpoint(Node):
+    """One end of a link: a device and one of its interfaces."""
+
+    device: Hostname
+    interface: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+
+
+class Circuit(Node):
+    """The carrier circuit behind a link."""
+
+    id: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    provider: Name
+
+
+class Link(Entity):
+    """A point-to-point link; its tier follows from the levels of the two sites."""
+
+    id: Id
+    a: Endpoint
+    b: Endpoint
+    capacity: Bandwidth
+    circuit: Circuit | None = None
+
+    @property
+    def key(self) -> str:
+        return self.id
+
+
+# --- systems ----------------------------------------------------------------------------------
+
+
+class DataStore(Node):
+    """A database or file tree a system keeps."""
+
+    kind: StoreKind
+    name: Annotated[str, StringConstraints(min_length=1, max_length=128)]
+    size_gb: float = Field(default=0, ge=0)
+
+
+class Hosting(Node):
+    """Where a system runs today."""
+
+    room: Name = Field(description="the machine room, e.g. 市公安局机房")
+    site: Id | None = None
+
+
+class Migration(Node):
+    """How and when a system moves (or why it stays)."""
+
+    strategy: Strategy
+    target: Target
+    wave: int | None = Field(default=None, ge=1)
+    deadline: dt.date | None = None
+    reason: str | None = Field(default=None, description="why a system is retained or retired")
+
+
+class System(Entity):
+    """A department's business information system (业务信息系统)."""
+
+    id: Id
+    name: Name
+    department: Id
+    classification: Classification
+    mlps_level: MlpsLevel
+    hosting: Hosting
+    data_stores: tuple[DataStore, ...] = ()
+    health: HttpUrl | None = Field(default=None, description="health endpoint answered by the running system")
+    migration: Migration
+
+    @property
+    def key(self) -> str:
+        return self.id
+
+
+# --- milestones -------------------------------------------------------------------------------
+
+
+class MetricBinding(Node):
+    """The measurable metric a milestone is judged by, and its scope."""
+
+    name: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
+    levels: tuple[Level, ...] = ()
+    departments: tuple[Id, ...] = ()
+    systems: tuple[Id, ...] = ()
+
+
+class Milestone(Entity):
+    """A dated task of the city's plan, bound to a metric."""
+
+    id: Id
+    task: int = Field(ge=1, description="the task number in the plan's annex")
+    title: Name
+    due: dt.date
+    metric: MetricBinding
+    target: float = Field(default=1.0, gt=0, le=1, description="the metric value that completes it")
+
+    @property
+    def key(self) -> str:
+        return self.id
