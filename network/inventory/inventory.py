@@ -50,6 +50,17 @@ def tier_between(a: Site, b: Site) -> Tier:
     return _TIER_BY_DEEPER_LEVEL.get(deeper.level, Tier.LOCAL)
 
 
+@dataclass(frozen=True, slots=True)
+class LinkFacts:
+    """What follows from a link's endpoints: their sites, its tier, the site it serves, its target."""
+
+    a: Site
+    b: Site
+    tier: Tier
+    served: Site | None
+    target: int | None
+
+
 @dataclass(frozen=True)
 class Inventory:
     """A city's inventory as loaded: records that passed the schema, plus what could not be read.
@@ -103,40 +114,51 @@ class Inventory:
         """True when ``key`` may be a record of ``kind`` that failed to load (do not call it unknown)."""
         return kind in self.unreadable or key in self.broken.get(kind, frozenset())
 
-    def link_sites(self, link: Link) -> tuple[Site, Site] | None:
-        """The sites of a link's two endpoints, when both are known."""
-        a = self.device_by_hostname.get(link.a.device)
-        b = self.device_by_hostname.get(link.b.device)
+    @cached_property
+    def _link_facts(self) -> dict[int, LinkFacts | None]:
+        # Keyed by the link object's identity: ids may repeat in a broken inventory.
+        return {id(link): self._facts(link) for link in self.links}
+
+    def _facts(self, link: Link) -> LinkFacts | None:
+        devices, sites = self.device_by_hostname, self.site_by_id
+        a, b = devices.get(link.a.device), devices.get(link.b.device)
         if a is None or b is None:
             return None
-        site_a, site_b = self.site_by_id.get(a.site), self.site_by_id.get(b.site)
+        site_a, site_b = sites.get(a.site), sites.get(b.site)
         if site_a is None or site_b is None:
             return None
-        return site_a, site_b
+        tier = tier_between(site_a, site_b)
+        served = None
+        target = None
+        if tier is not Tier.LOCAL:
+            served = site_a if site_a.level.depth > site_b.level.depth else site_b
+            target = served.on_demand if tier is Tier.VILLAGE else self.tier_targets.get(tier)
+        return LinkFacts(site_a, site_b, tier, served, target)
+
+    def link_facts(self, link: Link) -> LinkFacts | None:
+        """The sites, tier, served site and target of a link (None when an endpoint is unknown)."""
+        facts = self._link_facts.get(id(link))
+        return facts if facts is not None or id(link) in self._link_facts else self._facts(link)
+
+    def link_sites(self, link: Link) -> tuple[Site, Site] | None:
+        """The sites of a link's two endpoints, when both are known."""
+        facts = self.link_facts(link)
+        return None if facts is None else (facts.a, facts.b)
 
     def tier(self, link: Link) -> Tier | None:
         """The tier of a link (None when an endpoint's site is unknown)."""
-        sites = self.link_sites(link)
-        return None if sites is None else tier_between(*sites)
+        facts = self.link_facts(link)
+        return None if facts is None else facts.tier
 
     def tier_target(self, link: Link) -> int | None:
         """The capacity the link's tier asks for, in bit/s (None: no target or unknown)."""
-        sites = self.link_sites(link)
-        if sites is None:
-            return None
-        tier = tier_between(*sites)
-        if tier is Tier.VILLAGE:
-            village = sites[0] if sites[0].level is Level.VILLAGE else sites[1]
-            return village.on_demand
-        return self.tier_targets.get(tier)
+        facts = self.link_facts(link)
+        return None if facts is None else facts.target
 
     def served_site(self, link: Link) -> Site | None:
         """The deeper site of a tiered link: the one whose uplink it is."""
-        sites = self.link_sites(link)
-        if sites is None or tier_between(*sites) is Tier.LOCAL:
-            return None
-        a, b = sites
-        return a if a.level.depth > b.level.depth else b
+        facts = self.link_facts(link)
+        return None if facts is None else facts.served
 
     @cached_property
     def uplinks(self) -> dict[str, list[Link]]:

@@ -249,7 +249,7 @@ def _load_records(
             if isinstance(bad, str | int):
                 bad_keys.add(str(bad))
             continue
-        record._at = NodeRef(name, (key, index))
+        record.locate(NodeRef(name, (key, index)))
         loaded.append(record)
     return loaded, frozenset(bad_keys), True
 
@@ -260,7 +260,7 @@ def _validate(body: Any, file_kind: FileKind, at: NodeRef, findings: list[Findin
     except ValidationError as error:
         findings.extend(findings_from_validation(error, at, file_kind.model))
         return None
-    record._at = at
+    record.locate(at)
     return record
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import StrEnum
+from functools import lru_cache
 from ipaddress import IPv4Network, IPv6Network
 from typing import Annotated, Any, Literal
 
@@ -21,7 +22,6 @@ from pydantic import (
     HttpUrl,
     IPvAnyAddress,
     IPvAnyNetwork,
-    PrivateAttr,
     StringConstraints,
     WithJsonSchema,
 )
@@ -128,6 +128,12 @@ _BANDWIDTH_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmMgGtT]?)(?:bit/s|bps|b)?
 _UNIT = {"": 1, "k": 10**3, "m": 10**6, "g": 10**9, "t": 10**12}
 
 
+@lru_cache(maxsize=1024)
+def _bandwidth_text(text: str) -> int | None:
+    match = _BANDWIDTH_RE.match(text)
+    return round(float(match.group(1)) * _UNIT[match.group(2).lower()]) if match else None
+
+
 def parse_bandwidth(value: Any) -> Any:
     """Read a bandwidth as bits per second: ``10G``, ``100M``, ``512k``, ``1.5G`` or an integer (bit/s)."""
     if isinstance(value, bool):
@@ -135,9 +141,9 @@ def parse_bandwidth(value: Any) -> Any:
     if isinstance(value, int):
         return value
     if isinstance(value, str):
-        match = _BANDWIDTH_RE.match(value)
-        if match:
-            return round(float(match.group(1)) * _UNIT[match.group(2).lower()])
+        bits = _bandwidth_text(value)
+        if bits is not None:
+            return bits
     raise PydanticCustomError(
         "bandwidth", "{value!r} is not a bandwidth: write e.g. 10G, 1G, 100M, 20M", {"value": value}
     )
@@ -211,20 +217,27 @@ class Node(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
 
-class Entity(Node):
-    """A top-level inventory record; remembers where it was read."""
+_NOWHERE = NodeRef("", ())
 
-    _at: NodeRef = PrivateAttr(default=NodeRef("", ()))
+
+class Entity(Node):
+    """A top-level inventory record; remembers where it was read.
+
+    The origin lives in a slot, not a pydantic field: it is not data (equality, dumps and the JSON
+    schema ignore it) and setting it costs nothing per record, which matters at province scale.
+    """
+
+    __slots__ = ("_where",)
 
     @property
     def at(self) -> NodeRef:
         """Where this record was read (file and YAML path)."""
-        return self._at
+        where: NodeRef = getattr(self, "_where", _NOWHERE)
+        return where
 
-    def located(self, at: NodeRef) -> Entity:
-        """Set the record's origin once, as the loader reads it."""
-        self._at = at
-        return self
+    def locate(self, at: NodeRef) -> None:
+        """Record where this record was read (the loader calls it once)."""
+        object.__setattr__(self, "_where", at)
 
     @property
     def key(self) -> str:

@@ -75,18 +75,26 @@ def plan_changes(out_dir: Path, texts: dict[str, str], context: int = 2) -> list
 def write_files(out_dir: Path, texts: dict[str, str]) -> None:
     """Write every file to a temporary name first, then move them all in place."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    mode = 0o666 & ~_umask()
     staged: list[tuple[str, Path]] = []
     try:
         for name, text in texts.items():
             handle, temp_name = tempfile.mkstemp(prefix=f".{name}.", dir=out_dir)
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
                 stream.write(text)
+            os.chmod(temp_name, mode)  # mkstemp makes 0600; inventory files are ordinary files
             staged.append((name, Path(temp_name)))
     except BaseException:
         _discard(temp_path for _, temp_path in staged)
         raise
     for name, temp in staged:
         os.replace(temp, out_dir / name)
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
 
 
 def _discard(paths: Iterable[Path]) -> None:
