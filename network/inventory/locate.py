@@ -123,7 +123,9 @@ class Locator:
             node = first
         return None
 
-    def _inside(self, scalar: memoryview) -> int | None:
+    def _inside(self, scalar: memoryview | None) -> int | None:
+        if scalar is None:  # e.g. an empty key: rapidyaml has no text for it
+            return None
         offset = _address(scalar) - self._base
         return offset if 0 <= offset <= len(self._buffer) else None
 

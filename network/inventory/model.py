@@ -195,6 +195,21 @@ CredentialRef = Annotated[
     WithJsonSchema({"type": "string", "pattern": _CREDENTIAL_RE.pattern, "examples": ["env:EGOV_SSH_CORE"]}),
 ]
 
+
+def _address_text(value: Any) -> Any:
+    """Addresses are written as text: a bare integer or boolean would silently become 0.0.0.1."""
+    if isinstance(value, str) or not isinstance(value, int | bool):
+        return value
+    raise PydanticCustomError(
+        "address_text", "an address or prefix must be written as text like 192.0.2.1 or 2001:db8::/32"
+    )
+
+
+Address = Annotated[IPvAnyAddress, BeforeValidator(_address_text)]
+Prefix = Annotated[IPvAnyNetwork, BeforeValidator(_address_text)]
+IPv4Prefix = Annotated[IPv4Network, BeforeValidator(_address_text)]
+IPv6Prefix = Annotated[IPv6Network, BeforeValidator(_address_text)]
+
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]{0,63}$")]
 """A stable identifier: lower-case ASCII letters, digits, ``.``, ``_`` and ``-``."""
 Hostname = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")]
@@ -251,8 +266,8 @@ class Entity(Node):
 class Aggregates(Node):
     """The address blocks the city holds; every address in the inventory lies inside them."""
 
-    ipv4: tuple[IPv4Network, ...] = ()
-    ipv6: tuple[IPv6Network, ...] = ()
+    ipv4: tuple[IPv4Prefix, ...] = ()
+    ipv6: tuple[IPv6Prefix, ...] = ()
 
 
 class CloudNode(Node):
@@ -316,7 +331,7 @@ class PrivateNetwork(Node):
 
     id: Id
     name: Name
-    prefixes: tuple[IPvAnyNetwork, ...] = Field(min_length=1)
+    prefixes: tuple[Prefix, ...] = Field(min_length=1)
     cutover: dt.date
 
 
@@ -326,7 +341,7 @@ class Department(Entity):
     id: Id
     name: Name
     site: Id
-    lans: tuple[IPvAnyNetwork, ...] = ()
+    lans: tuple[Prefix, ...] = ()
     access: Access
     private_networks: tuple[PrivateNetwork, ...] = ()
 
@@ -354,7 +369,7 @@ class Device(Entity):
     role: Role
     platform: Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]+$")]
     model: str | None = None
-    management: IPvAnyAddress
+    management: Address
     credentials: CredentialRef
     interfaces: tuple[Interface, ...] = ()
 

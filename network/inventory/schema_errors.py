@@ -94,7 +94,7 @@ def _value_hint(detail: Any, model: type[BaseModel], loc: tuple[PathStep, ...]) 
         return "write a full date, e.g. 2020-06-30 for June 2020"
     if kind == "bandwidth":
         return "bandwidths are written like 10G, 1G, 100M or 20M"
-    if kind in {"ip_any_address", "ip_any_network", "ip_v4_network", "ip_v6_network"}:
+    if kind in {"ip_any_address", "ip_any_network", "ip_v4_network", "ip_v6_network", "address_text"}:
         return "write an address like 192.0.2.1 or a prefix like 198.51.100.0/29 (no host bits)"
     if kind in {"enum", "literal_error"}:
         expected = detail.get("ctx", {}).get("expected")

@@ -102,7 +102,8 @@ def _decode(raw: bytes, source: SourceFile, at: NodeRef) -> str | None:
         return raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw.count(b"\n", 0, error.start) + 1
-        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        line_start = raw.rfind(b"\n", 0, error.start) + 1
+        column = len(raw[line_start : error.start].decode("utf-8", "replace")) + 1
         hint = "save the file as UTF-8"
         try:
             raw.decode("gb18030")

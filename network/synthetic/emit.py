@@ -46,7 +46,7 @@ def _flow(value: Any) -> str | None:
     if isinstance(value, dict):
         if any(isinstance(v, dict | list) for v in value.values()):
             return None
-        text = "{" + ", ".join(f"{k}: {scalar(v)}" for k, v in value.items()) + "}"
+        text = "{" + ", ".join(f"{scalar(k)}: {scalar(v)}" for k, v in value.items()) + "}"
     elif isinstance(value, list):
         if any(isinstance(v, dict | list) for v in value):
             return None
@@ -58,7 +58,8 @@ def _flow(value: Any) -> str | None:
 
 def _mapping(record: dict[str, Any], indent: str, out: list[str], first_prefix: str | None = None) -> None:
     prefix = first_prefix
-    for key, value in record.items():
+    for raw_key, value in record.items():
+        key = scalar(raw_key)
         lead = prefix if prefix is not None else indent
         prefix = None
         flow = _flow(value)
@@ -91,7 +92,9 @@ def dump_file(kind: str, body: Any, header: list[str], meta: dict[str, Any] | No
         _mapping({"meta": meta}, "", out)
     if isinstance(body, dict):
         _mapping({kind: body}, "", out)
-    else:
+    elif isinstance(body, list):
         out.append(f"{kind}:")
         _sequence(body, "  ", out, records=True)
+    else:
+        out.append(f"{kind}: {scalar(body)}")
     return "\n".join(out) + "\n"

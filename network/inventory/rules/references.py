@@ -9,9 +9,9 @@ from network.inventory.findings import Finding
 from network.inventory.inventory import Inventory
 
 
-def _did_you_mean(name: str, known: Mapping[str, object]) -> str:
+def _did_you_mean(name: str, known: Mapping[str, object], otherwise: str) -> str:
     close = difflib.get_close_matches(name, known.keys(), n=1, cutoff=0.75) if len(known) < 50_000 else []
-    return f"did you mean {close[0]!r}?" if close else ""
+    return f"did you mean {close[0]!r}?" if close else otherwise
 
 
 def check(inv: Inventory) -> Iterator[Finding]:
@@ -23,7 +23,7 @@ def check(inv: Inventory) -> Iterator[Finding]:
                 "R001",
                 f"site {site.id} names parent {site.parent!r}, which is not a site",
                 site.at.child("parent"),
-                hint=_did_you_mean(site.parent, sites) or "add the site",
+                hint=_did_you_mean(site.parent, sites, "add the site to sites.yaml"),
             )
     for device in inv.devices:
         if device.site not in sites and not inv.could_exist("sites", device.site):
@@ -31,7 +31,7 @@ def check(inv: Inventory) -> Iterator[Finding]:
                 "R002",
                 f"device {device.hostname} is at site {device.site!r}, which is not a site",
                 device.at.child("site"),
-                hint=_did_you_mean(device.site, sites) or "add the site",
+                hint=_did_you_mean(device.site, sites, "add the site to sites.yaml"),
             )
     yield from _link_endpoints(inv)
     for department in inv.departments:
@@ -40,7 +40,7 @@ def check(inv: Inventory) -> Iterator[Finding]:
                 "R005",
                 f"department {department.id} is at site {department.site!r}, which is not a site",
                 department.at.child("site"),
-                hint=_did_you_mean(department.site, sites),
+                hint=_did_you_mean(department.site, sites, "add the site to sites.yaml"),
             )
     for system in inv.systems:
         departments = inv.department_by_id
@@ -49,7 +49,7 @@ def check(inv: Inventory) -> Iterator[Finding]:
                 "R006",
                 f"system {system.id} belongs to {system.department!r}, which is not a department",
                 system.at.child("department"),
-                hint=_did_you_mean(system.department, departments) or "add the department",
+                hint=_did_you_mean(system.department, departments, "add the department"),
             )
         host_site = system.hosting.site
         if host_site is not None and host_site not in sites and not inv.could_exist("sites", host_site):
@@ -57,7 +57,7 @@ def check(inv: Inventory) -> Iterator[Finding]:
                 "R007",
                 f"system {system.id} is hosted at site {host_site!r}, which is not a site",
                 system.at.child("hosting", "site"),
-                hint=_did_you_mean(host_site, sites),
+                hint=_did_you_mean(host_site, sites, "add the site to sites.yaml"),
             )
     cloud = inv.city.cloud if inv.city else None
     if cloud is not None and cloud.site not in sites and not inv.could_exist("sites", cloud.site):
@@ -66,7 +66,7 @@ def check(inv: Inventory) -> Iterator[Finding]:
             "R007",
             f"the cloud node is at site {cloud.site!r}, which is not a site",
             inv.city.at.child("cloud", "site"),
-            hint=_did_you_mean(cloud.site, sites),
+            hint=_did_you_mean(cloud.site, sites, "add the site to sites.yaml"),
         )
 
 
@@ -81,7 +81,7 @@ def _link_endpoints(inv: Inventory) -> Iterator[Finding]:
                         "R003",
                         f"link {link.id} end {side} names device {endpoint.device!r}, which is not a device",
                         link.at.child(side, "device"),
-                        hint=_did_you_mean(endpoint.device, devices) or "add the device",
+                        hint=_did_you_mean(endpoint.device, devices, "add the device"),
                     )
                 continue
             names = {interface.name for interface in device.interfaces}
