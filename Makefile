@@ -1,0 +1,49 @@
+# The two commands: `make demo` and `make test`. Both set up what they need first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+INVENTORY ?= inventories/shanwei
+
+.PHONY: demo test lint bench setup schema sample clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is needed")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: $(STAMP)
+	@echo "== 1. Validate the Shanwei inventory (schema, references, hierarchy, tiers, coverage, classification)"
+	$(BIN)/egov validate $(INVENTORY)
+	@echo
+	@echo "== 2. What it holds: sites per level, links per tier against the plan's targets, systems per department"
+	$(BIN)/egov inventory summary $(INVENTORY)
+	@echo "== 3. A broken copy, to show what an engineer sees (expected to fail)"
+	rm -rf out/demo-broken && mkdir -p out && cp -r $(INVENTORY) out/demo-broken
+	sed -i '0,/capacity: 1G/s//capacity: 100M/' out/demo-broken/links.yaml
+	sed -i '0,/platform: huawei_vrp5/s//platform: huawei_vrp6/' out/demo-broken/devices.yaml
+	$(BIN)/egov validate out/demo-broken; test $$? -eq 1
+
+test: $(STAMP)
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy network egov
+
+bench: $(STAMP)
+	$(BIN)/python bench/validate_scale.py --update-docs
+
+schema: $(STAMP)
+	$(BIN)/egov schema --out docs/schema
+
+sample: $(STAMP)
+	$(BIN)/egov inventory generate --profile shanwei --force $(INVENTORY)
+
+clean:
+	rm -rf $(VENV) out bench/out .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,50 @@
+"""Dependencies point one way: inventories <- network <- consumers <- the egov command."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import ROOT
+
+CONSUMERS = ("egov", "exporters", "infra", "playbooks")
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    out: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            out.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            out.add(node.module)
+    return out
+
+
+def _modules(package: str) -> list[Path]:
+    return sorted((ROOT / package).rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", _modules("network"), ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_core_never_imports_a_consumer(path: Path) -> None:
+    bad = {name for name in _imports(path) if name.split(".")[0] in CONSUMERS}
+    assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
+
+
+@pytest.mark.parametrize("path", _modules("network/inventory"), ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_inventory_model_is_the_base_of_the_core(path: Path) -> None:
+    bad = {
+        name
+        for name in _imports(path)
+        if name.startswith("network.") and not name.startswith("network.inventory")
+    }
+    assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
+
+
+def test_the_command_holds_no_domain_logic() -> None:
+    # A thin layer: no YAML parsing, no pydantic models, no address arithmetic in egov/.
+    for path in _modules("egov"):
+        names = _imports(path)
+        assert not names & {"yaml_rs", "ryml", "pydantic", "ipaddress"}, path
