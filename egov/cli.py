@@ -102,9 +102,6 @@ def validate_command(
     else:
         for line in render_text(report):
             plain(line)
-    unreadable = [kind for kind in ("city", "sites") if kind in report.inventory.unreadable]
-    if unreadable:
-        raise typer.Exit(EXIT_USAGE)
     raise typer.Exit(report.exit_code(strict))
 
 
@@ -148,8 +145,12 @@ def schema_command(
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             stale.append(name)
             if not check:
-                out.mkdir(parents=True, exist_ok=True)
-                path.write_text(text, encoding="utf-8")
+                try:
+                    out.mkdir(parents=True, exist_ok=True)
+                    path.write_text(text, encoding="utf-8")
+                except OSError as problem:
+                    error(f"cannot write {path}: {problem.strerror}", "choose a writable directory")
+                    raise typer.Exit(EXIT_USAGE) from None
     verb = "would update" if check else "updated"
     for name in stale:
         plain(f"{verb} {out / name}")
@@ -240,6 +241,9 @@ def generate_command(
     generated = generate(scale.value, seed, profile.value if profile else None)
     schema_base = "../../docs/schema" if profile is not None else None
     texts = render(generated, command + " DIR", schema_base)
+    if out_dir.exists() and not out_dir.is_dir():
+        error(f"{out_dir} is a file", "give a directory to write the inventory into")
+        raise typer.Exit(EXIT_USAGE)
     changes = plan_changes(out_dir, texts)
     for change in changes:
         plain(f"{change.status:>9}  {out_dir / change.name}")
@@ -259,7 +263,14 @@ def generate_command(
         )
         raise typer.Exit(EXIT_FINDINGS)
     if pending:
-        write_files(out_dir, {c.name: texts[c.name] for c in pending})
+        try:
+            write_files(out_dir, {c.name: texts[c.name] for c in pending})
+        except OSError as problem:
+            error(
+                f"cannot write {out_dir}: {problem.strerror}",
+                "choose a writable directory; nothing was changed",
+            )
+            raise typer.Exit(EXIT_USAGE) from None
     plain(f"wrote {len(pending)} of {len(changes)} files to {out_dir}")
 
 

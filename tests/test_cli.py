@@ -139,3 +139,39 @@ def test_generate_check_force_and_refusal(tmp_path: Path) -> None:
 def test_version() -> None:
     result = run_egov("--version")
     assert result.returncode == 0 and result.stdout.startswith("egov ")
+
+
+def test_a_typo_in_city_yaml_is_a_finding_not_unreadable(minimal: Path) -> None:
+    city = minimal / "city.yaml"
+    city.write_text(city.read_text(encoding="utf-8").replace("  code:", "  cod:"), encoding="utf-8")
+    result = run_egov("validate", str(minimal))
+    assert result.returncode == 1
+    assert "S012" in result.stdout and "did you mean 'code'" in result.stdout
+
+
+def test_an_undecodable_required_file_exits_2(minimal: Path) -> None:
+    (minimal / "sites.yaml").write_bytes("sites:\n  - id: prv\n    name: 省级节点\n".encode("gbk"))
+    result = run_egov("validate", str(minimal))
+    assert result.returncode == 2
+    assert "S002" in result.stdout and "GB18030" in result.stdout
+
+
+def test_sarif_paths_relative_to_the_checkout_or_file_uris(minimal: Path) -> None:
+    _break(minimal)
+    absolute = json.loads(run_egov("validate", "--format", "sarif", str(minimal)).stdout)
+    location = absolute["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert location == {"uri": (minimal / "links.yaml").as_uri()}
+    relative = json.loads(run_egov("validate", "--format", "sarif", minimal.name, cwd=minimal.parent).stdout)
+    location = relative["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert location == {"uri": "minimal/links.yaml", "uriBaseId": "%SRCROOT%"}
+
+
+@pytest.mark.parametrize("target", ["file", "under-a-file"])
+def test_generate_into_an_impossible_place_exits_2(tmp_path: Path, target: str) -> None:
+    blocker = tmp_path / "blocker"
+    blocker.write_text("not a directory", encoding="utf-8")
+    out = blocker if target == "file" else blocker / "city"
+    result = run_egov("inventory", "generate", str(out))
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert blocker.read_text(encoding="utf-8") == "not a directory"

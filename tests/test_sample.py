@@ -112,3 +112,13 @@ def test_the_sample_is_what_the_generator_makes(tmp_path: Path) -> None:
     assert stale == [], (
         "regenerate with: egov inventory generate --profile shanwei --force inventories/shanwei"
     )
+
+
+def test_records_know_their_file_and_line(shanwei) -> None:  # type: ignore[no-untyped-def]
+    link = next(link for link in shanwei.links if link.id == "sw-hf-up")
+    where = shanwei.where(link)
+    file, line = where.rsplit(":", 1)
+    assert file.endswith("links.yaml")
+    assert (SHANWEI / "links.yaml").read_text(encoding="utf-8").splitlines()[
+        int(line) - 1
+    ] == "  - id: sw-hf-up"

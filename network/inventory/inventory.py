@@ -8,10 +8,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import TypeVar
 
+from network.inventory.locate import Locator
 from network.inventory.model import (
     City,
     Department,
     Device,
+    Entity,
     Level,
     Link,
     Milestone,
@@ -19,6 +21,7 @@ from network.inventory.model import (
     System,
     Tier,
 )
+from network.inventory.refs import NodeRef
 
 _T = TypeVar("_T")
 
@@ -109,6 +112,25 @@ class Inventory:
         if self.city is not None:
             targets.update(self.city.tier_targets)
         return targets
+
+    @cached_property
+    def _locators(self) -> dict[str, Locator | None]:
+        return {}
+
+    def position(self, at: NodeRef) -> tuple[int, int] | None:
+        """Line and column (1-based) of a place in the inventory's files, read on demand."""
+        if at.file not in self._locators:
+            try:
+                self._locators[at.file] = Locator((self.root / at.file).read_bytes())
+            except OSError:
+                self._locators[at.file] = None
+        locator = self._locators[at.file]
+        return None if locator is None else locator.position(at.path)
+
+    def where(self, record: Entity) -> str:
+        """``file:line`` of a record, for messages of later parts of the toolkit."""
+        position = self.position(record.at)
+        return f"{self.root / record.at.file}:{position[0] if position else '?'}"
 
     def could_exist(self, kind: str, key: str) -> bool:
         """True when ``key`` may be a record of ``kind`` that failed to load (do not call it unknown)."""

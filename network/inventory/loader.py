@@ -140,7 +140,7 @@ def _load_kind(
         return _load_records(body, file_kind, findings)
     item_at = NodeRef(name, (file_kind.kind,))
     record = _validate(body, file_kind, item_at, findings)
-    return ([record] if record else []), frozenset(), record is not None
+    return ([record] if record else []), frozenset(), True
 
 
 def _body(data: Any, file_kind: FileKind, findings: list[Finding]) -> Any:

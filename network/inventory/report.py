@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from itertools import groupby
+from pathlib import Path
 from typing import Any
 
 from network.inventory.findings import RULES, Finding, Severity
@@ -102,10 +103,7 @@ def render_sarif(report: Report, version: str) -> str:
                 "locations": [
                     {
                         "physicalLocation": {
-                            "artifactLocation": {
-                                "uri": _display_path(report, finding.at.file),
-                                "uriBaseId": "%SRCROOT%",
-                            },
+                            "artifactLocation": _artifact(_display_path(report, finding.at.file)),
                             "region": region,
                         }
                     }
@@ -130,6 +128,13 @@ def render_sarif(report: Report, version: str) -> str:
         ],
     }
     return json.dumps(sarif, ensure_ascii=False, indent=2)
+
+
+def _artifact(path: str) -> dict[str, str]:
+    """A relative path is relative to the checkout (SRCROOT); an absolute one becomes a file URI."""
+    if path.startswith("/"):
+        return {"uri": Path(path).as_uri()}
+    return {"uri": Path(path).as_posix(), "uriBaseId": "%SRCROOT%"}
 
 
 def _sarif_level(severity: Severity) -> str:

@@ -490,8 +490,8 @@ def synthetic_city(
     return CityProfile(key, name, code, tuple(county_specs), departments, villages, synthetic=True)
 
 
-def generate_province(seed: int, systems_per_city: int = 476) -> GeneratedInventory:
-    """A Guangdong-sized inventory: 21 cities, ~122 counties, ~1,600 towns, ~26,000 villages."""
+def generate_province(seed: int, systems_per_city: int = 500) -> GeneratedInventory:
+    """A Guangdong-sized inventory: 21 cities, ~125 counties, ~1,600 towns, ~26,000 villages, ~10k systems."""
     rng = random.Random(seed)
     b = Builder(rng, ipv4_management=False)
     province = b.site("gd", "广东省政务外网省级节点", "province", None)
