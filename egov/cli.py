@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from egov import __version__
+from egov import __version__, console
 from egov.console import error, plain, table
 from network.inventory import InventoryNotFound, validate
 from network.inventory.findings import RULES
@@ -21,7 +21,8 @@ from network.inventory.report import render_json, render_sarif, render_text
 from network.inventory.schema import all_schemas, file_schema
 from network.inventory.summary import links_per_tier, sites_per_level, systems_per_department
 from network.synthetic import generate
-from network.synthetic.write import plan_changes, render, write_files
+from network.synthetic.write import render
+from network.textfiles import FileChange, plan_changes, write_files
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -99,6 +100,8 @@ def validate_command(
         plain(render_json(report))
     elif output is ReportFormat.SARIF:
         plain(render_sarif(report, __version__))
+    elif console.stdout.is_terminal:
+        console.findings(report)
     else:
         for line in render_text(report):
             plain(line)
@@ -138,24 +141,10 @@ def schema_command(
         document = next(iter(schemas.values())) if kind else schemas
         plain(json.dumps(document, ensure_ascii=False, indent=2))
         return
-    stale = []
-    for name, schema in schemas.items():
-        text = json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
-        path = out / name
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            stale.append(name)
-            if not check:
-                try:
-                    out.mkdir(parents=True, exist_ok=True)
-                    path.write_text(text, encoding="utf-8")
-                except OSError as problem:
-                    error(f"cannot write {path}: {problem.strerror}", "choose a writable directory")
-                    raise typer.Exit(EXIT_USAGE) from None
-    verb = "would update" if check else "updated"
-    for name in stale:
-        plain(f"{verb} {out / name}")
-    if check and stale:
-        raise typer.Exit(EXIT_FINDINGS)
+    texts = {
+        name: json.dumps(schema, ensure_ascii=False, indent=2) + "\n" for name, schema in schemas.items()
+    }
+    _apply_changes(out, texts, check, force=True)
 
 
 @inventory_app.command("summary")
@@ -241,24 +230,26 @@ def generate_command(
     generated = generate(scale.value, seed, profile.value if profile else None)
     schema_base = "../../docs/schema" if profile is not None else None
     texts = render(generated, command + " DIR", schema_base)
+    _apply_changes(out_dir, texts, check, force)
+
+
+def _apply_changes(out_dir: Path, texts: dict[str, str], check: bool, force: bool) -> None:
+    """Show what writing ``texts`` into ``out_dir`` would change; write unless --check (exit 1 then)."""
     if out_dir.exists() and not out_dir.is_dir():
-        error(f"{out_dir} is a file", "give a directory to write the inventory into")
+        error(f"{out_dir} is a file", "give a directory to write into")
         raise typer.Exit(EXIT_USAGE)
     changes = plan_changes(out_dir, texts)
     for change in changes:
         plain(f"{change.status:>9}  {out_dir / change.name}")
         if check:
-            for line in change.diff[:40]:
-                plain(f"           {line}")
-            if len(change.diff) > 40:
-                plain(f"           … {len(change.diff) - 40} more diff lines")
+            _show_diff(change)
     pending = [c for c in changes if c.status != "unchanged"]
     if check:
         raise typer.Exit(EXIT_FINDINGS if pending else EXIT_OK)
     overwritten = [c for c in changes if c.status == "changed"]
     if overwritten and not force:
         error(
-            f"{len(overwritten)} files in {out_dir} differ from what would be generated",
+            f"{len(overwritten)} files in {out_dir} differ from what would be written",
             "see them with --check; overwrite with --force",
         )
         raise typer.Exit(EXIT_FINDINGS)
@@ -272,6 +263,14 @@ def generate_command(
             )
             raise typer.Exit(EXIT_USAGE) from None
     plain(f"wrote {len(pending)} of {len(changes)} files to {out_dir}")
+
+
+def _show_diff(change: FileChange, limit: int = 40) -> None:
+    diff = change.diff()
+    for line in diff[:limit]:
+        plain(f"           {line}")
+    if len(diff) > limit:
+        plain(f"           … {len(diff) - limit} more diff lines")
 
 
 def main() -> None:

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from itertools import groupby
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
+
+from network.inventory.findings import Severity
+from network.inventory.report import summary_line
+from network.inventory.validate import Report
 
 stdout = Console(highlight=False, soft_wrap=True)
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -51,3 +57,24 @@ def error(message: str, hint: str = "") -> None:
 def plain(line: str = "") -> None:
     """A line of plain output (no markup interpretation)."""
     sys.stdout.write(line + "\n")
+
+
+def findings(report: Report) -> None:
+    """A validation report for a terminal: the same layout as the plain text, with colour."""
+    for file, group in groupby(report.findings, key=lambda f: f.at.file):
+        stdout.print(Text(str(report.root / file) if file else str(report.root), style="bold underline"))
+        for finding in group:
+            place = f"{finding.line}:{finding.column}" if finding.line else "-"
+            error_level = finding.level is Severity.ERROR
+            line = Text()
+            line.append(f"  {place:>9}  ", style="dim")
+            line.append(f"{finding.level.value:<7}", style="bold red" if error_level else "yellow")
+            line.append(f"  {finding.code}  ", style="cyan")
+            line.append(finding.message)
+            line.append(f"  [{finding.rule.name}]", style="dim")
+            stdout.print(line)
+            if finding.hint:
+                stdout.print(Text(f"  {'':>9}  {'':<7}        hint: {finding.hint}", style="green"))
+        stdout.print()
+    style = "bold red" if report.errors else ("yellow" if report.warnings else "bold green")
+    stdout.print(Text(summary_line(report), style=style))

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -175,3 +178,31 @@ def test_generate_into_an_impossible_place_exits_2(tmp_path: Path, target: str) 
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
     assert blocker.read_text(encoding="utf-8") == "not a directory"
+
+
+def test_rich_on_a_terminal(minimal: Path) -> None:
+    _break(minimal)
+    leader, follower = os.openpty()
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "CI")} | {
+        "TERM": "xterm-256color",
+        "COLUMNS": "200",
+    }
+    egov = str(Path(sys.executable).with_name("egov"))
+    with subprocess.Popen(
+        [egov, "validate", str(minimal)], stdout=follower, stderr=follower, env=env
+    ) as process:
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the terminal closes when the process exits
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        assert process.wait(timeout=60) == 1
+    os.close(leader)
+    output = b"".join(chunks).decode()
+    assert "\x1b[" in output, "colour on a terminal"
+    assert "T001" in output and "10:5" in output

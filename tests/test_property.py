@@ -18,7 +18,7 @@ from network.inventory import RULES, validate
 from network.inventory.loader import FILE_KINDS
 from network.inventory.report import render_json, render_sarif, render_text
 from network.synthetic.emit import dump_file
-from tests.helpers import MINIMAL
+from tests.helpers import MINIMAL, SHANWEI
 
 FILES = [kind.filename for kind in FILE_KINDS]
 ODD_VALUES = st.one_of(
@@ -49,10 +49,10 @@ def _parent(data: Any, path: tuple[Any, ...]) -> Any:
 
 
 @st.composite
-def structural(draw: st.DrawFn) -> tuple[str, str]:
+def structural(draw: st.DrawFn, base: Path = MINIMAL) -> tuple[str, str]:
     """A file rewritten after deleting a key, changing a value's type or breaking a reference."""
     name = draw(st.sampled_from(FILES))
-    data = yaml_rs.loads((MINIMAL / name).read_text(encoding="utf-8"))
+    data = yaml_rs.loads((base / name).read_text(encoding="utf-8"))
     paths = _paths(data)
     path = draw(st.sampled_from(paths))
     parent = _parent(data, path)
@@ -69,10 +69,10 @@ def structural(draw: st.DrawFn) -> tuple[str, str]:
 
 
 @st.composite
-def textual(draw: st.DrawFn) -> tuple[str, bytes]:
+def textual(draw: st.DrawFn, base: Path = MINIMAL) -> tuple[str, bytes]:
     """A file with bytes changed: duplicated lines, bad bytes, truncation, YAML punctuation."""
     name = draw(st.sampled_from(FILES))
-    raw = (MINIMAL / name).read_bytes()
+    raw = (base / name).read_bytes()
     action = draw(st.sampled_from(["duplicate", "bytes", "truncate", "punctuate"]))
     lines = raw.split(b"\n")
     if action == "duplicate":
@@ -126,6 +126,42 @@ def test_structural_mutations_never_crash(change: tuple[str, str], tmp_path_fact
 def test_textual_mutations_never_crash(change: tuple[str, bytes], tmp_path_factory: Any) -> None:
     root = tmp_path_factory.mktemp("inv")
     shutil.copytree(MINIMAL, root, dirs_exist_ok=True)
+    name, data = change
+    (root / name).write_bytes(data)
+    _check(root)
+
+
+# The Shanwei sample itself: fewer examples, each validates ~900 sites, 1,700 devices and links.
+SAMPLE_SETTINGS = settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
+)
+
+
+@SAMPLE_SETTINGS
+@given(change=structural(SHANWEI))
+def test_structural_mutations_of_the_sample_never_crash(
+    change: tuple[str, str], tmp_path_factory: Any
+) -> None:
+    root = tmp_path_factory.mktemp("sample")
+    shutil.copytree(SHANWEI, root, dirs_exist_ok=True)
+    name, text = change
+    (root / name).write_text(text, encoding="utf-8")
+    _check(root)
+
+
+@SAMPLE_SETTINGS
+@given(change=textual(SHANWEI))
+def test_textual_mutations_of_the_sample_never_crash(
+    change: tuple[str, bytes], tmp_path_factory: Any
+) -> None:
+    root = tmp_path_factory.mktemp("sample")
+    shutil.copytree(SHANWEI, root, dirs_exist_ok=True)
     name, data = change
     (root / name).write_bytes(data)
     _check(root)

@@ -12,7 +12,8 @@ import pytest
 from network.inventory import Level, load_inventory, validate
 from network.inventory.model import Classification, Strategy, Target
 from network.synthetic import generate
-from network.synthetic.write import plan_changes, render
+from network.synthetic.write import render
+from network.textfiles import plan_changes
 from tests.helpers import SHANWEI
 
 DOCUMENTATION = [

@@ -119,3 +119,9 @@ def test_unreadable_kind_suppresses_reference_findings(minimal: Path) -> None:
     _write(minimal, "devices.yaml", b"devices: [\n")
     codes = [f.code for f in validate(minimal).findings]
     assert codes == ["S001"]
+
+
+def test_a_document_with_no_data_is_empty(minimal: Path) -> None:
+    for content in (b"---\n", b"null\n", b"~\n", b"--- # nothing\n...\n"):
+        _write(minimal, "milestones.yaml", content)
+        assert [f.code for f in validate(minimal).findings] == ["S005"], content

@@ -80,6 +80,17 @@ def read_source(root: Path, name: str) -> SourceFile:
             )
         )
     source.data = _parse(text, raw, source, at)
+    if source.readable and source.data is None:  # e.g. only `---` or `null`
+        source.findings.append(
+            Finding(
+                "S005",
+                f"{name} holds no data",
+                at,
+                hint="an empty document declares nothing: fill it or remove it",
+                line=1,
+                column=1,
+            )
+        )
     return source
 
 

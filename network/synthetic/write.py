@@ -1,27 +1,11 @@
-"""Turn a generated inventory into files, show what would change (``--check``), write atomically."""
+"""Turn a generated inventory into the texts of its files."""
 
 from __future__ import annotations
-
-import difflib
-import os
-import tempfile
-from collections.abc import Iterable
-from dataclasses import dataclass
-from pathlib import Path
 
 from network.synthetic.emit import dump_file
 from network.synthetic.generator import GeneratedInventory
 
 FILE_ORDER = ("city", "sites", "departments", "devices", "links", "systems", "milestones")
-
-
-@dataclass(frozen=True)
-class FileChange:
-    """What writing one file would do: ``created``, ``changed`` or ``unchanged``, with a diff."""
-
-    name: str
-    status: str
-    diff: tuple[str, ...] = ()
 
 
 def render(generated: GeneratedInventory, command: str, schema_base: str | None) -> dict[str, str]:
@@ -51,52 +35,3 @@ _SOURCES = {
     "systems": "names modelled on the plan's tasks; attributes made up",
     "milestones": "the plan's annex, tasks 3-14",
 }
-
-
-def plan_changes(out_dir: Path, texts: dict[str, str], context: int = 2) -> list[FileChange]:
-    """Compare the texts with what ``out_dir`` holds now."""
-    changes = []
-    for name, text in texts.items():
-        path = out_dir / name
-        if not path.exists():
-            changes.append(FileChange(name, "created"))
-            continue
-        old = path.read_text(encoding="utf-8", errors="replace")
-        if old == text:
-            changes.append(FileChange(name, "unchanged"))
-            continue
-        diff = difflib.unified_diff(
-            old.splitlines(), text.splitlines(), f"{name} (current)", f"{name} (new)", n=context, lineterm=""
-        )
-        changes.append(FileChange(name, "changed", tuple(diff)))
-    return changes
-
-
-def write_files(out_dir: Path, texts: dict[str, str]) -> None:
-    """Write every file to a temporary name first, then move them all in place."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    mode = 0o666 & ~_umask()
-    staged: list[tuple[str, Path]] = []
-    try:
-        for name, text in texts.items():
-            handle, temp_name = tempfile.mkstemp(prefix=f".{name}.", dir=out_dir)
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                stream.write(text)
-            os.chmod(temp_name, mode)  # mkstemp makes 0600; inventory files are ordinary files
-            staged.append((name, Path(temp_name)))
-    except BaseException:
-        _discard(temp_path for _, temp_path in staged)
-        raise
-    for name, temp in staged:
-        os.replace(temp, out_dir / name)
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
-
-
-def _discard(paths: Iterable[Path]) -> None:
-    for path in paths:
-        path.unlink(missing_ok=True)
