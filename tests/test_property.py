@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml_rs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -106,31 +107,18 @@ def _check(root: Path) -> None:
     render_sarif(report, "test")
 
 
+def _mutated(base: Path, change: tuple[str, str | bytes], tmp_path_factory: Any) -> None:
+    """Copy ``base``, replace one file with the mutated content, validate."""
+    root = tmp_path_factory.mktemp("inv")
+    shutil.copytree(base, root, dirs_exist_ok=True)
+    name, content = change
+    (root / name).write_bytes(content.encode() if isinstance(content, str) else content)
+    _check(root)
+
+
 SETTINGS = settings(
     max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-
-
-@SETTINGS
-@given(change=structural())
-def test_structural_mutations_never_crash(change: tuple[str, str], tmp_path_factory: Any) -> None:
-    root = tmp_path_factory.mktemp("inv")
-    shutil.copytree(MINIMAL, root, dirs_exist_ok=True)
-    name, text = change
-    (root / name).write_text(text, encoding="utf-8")
-    _check(root)
-
-
-@SETTINGS
-@given(change=textual())
-def test_textual_mutations_never_crash(change: tuple[str, bytes], tmp_path_factory: Any) -> None:
-    root = tmp_path_factory.mktemp("inv")
-    shutil.copytree(MINIMAL, root, dirs_exist_ok=True)
-    name, data = change
-    (root / name).write_bytes(data)
-    _check(root)
-
-
 # The Shanwei sample itself: fewer examples, each validates ~900 sites, 1,700 devices and links.
 SAMPLE_SETTINGS = settings(
     max_examples=15,
@@ -143,25 +131,17 @@ SAMPLE_SETTINGS = settings(
 )
 
 
-@SAMPLE_SETTINGS
-@given(change=structural(SHANWEI))
-def test_structural_mutations_of_the_sample_never_crash(
-    change: tuple[str, str], tmp_path_factory: Any
-) -> None:
-    root = tmp_path_factory.mktemp("sample")
-    shutil.copytree(SHANWEI, root, dirs_exist_ok=True)
-    name, text = change
-    (root / name).write_text(text, encoding="utf-8")
-    _check(root)
+@pytest.mark.parametrize("mutation", [structural, textual])
+@SETTINGS
+@given(data=st.data())
+def test_mutations_never_crash(mutation: Any, data: st.DataObject, tmp_path_factory: Any) -> None:
+    _mutated(MINIMAL, data.draw(mutation()), tmp_path_factory)
 
 
+@pytest.mark.parametrize("mutation", [structural, textual])
 @SAMPLE_SETTINGS
-@given(change=textual(SHANWEI))
-def test_textual_mutations_of_the_sample_never_crash(
-    change: tuple[str, bytes], tmp_path_factory: Any
+@given(data=st.data())
+def test_mutations_of_the_sample_never_crash(
+    mutation: Any, data: st.DataObject, tmp_path_factory: Any
 ) -> None:
-    root = tmp_path_factory.mktemp("sample")
-    shutil.copytree(SHANWEI, root, dirs_exist_ok=True)
-    name, data = change
-    (root / name).write_bytes(data)
-    _check(root)
+    _mutated(SHANWEI, data.draw(mutation(SHANWEI)), tmp_path_factory)
