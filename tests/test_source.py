@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from network.inventory import validate
@@ -125,3 +126,14 @@ def test_a_document_with_no_data_is_empty(minimal: Path) -> None:
     for content in (b"---\n", b"null\n", b"~\n", b"--- # nothing\n...\n"):
         _write(minimal, "milestones.yaml", content)
         assert [f.code for f in validate(minimal).findings] == ["S005"], content
+
+
+def test_an_empty_required_file_is_an_error(minimal: Path) -> None:
+    for name, content in (("city.yaml", b""), ("sites.yaml", b"sites: []\n"), ("city.yaml", b"city:\n")):
+        root = minimal.parent / f"{name}-{len(content)}"
+        shutil.copytree(minimal, root)
+        _write(root, name, content)
+        report = validate(root)
+        empty = [f for f in report.findings if f.code == "S005"]
+        assert empty and all(f.level.value == "error" for f in empty), (name, content)
+        assert report.exit_code() == 1

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from network.inventory.findings import Finding
+from network.inventory.findings import Finding, Severity
 from network.inventory.inventory import Inventory
 from network.inventory.model import City, Department, Device, Entity, Link, Milestone, Site, System
 from network.inventory.refs import NodeRef
@@ -128,12 +128,32 @@ def _load_kind(
             return [], frozenset(), False
         return [], frozenset(), True
     source = read_source(root, name)
-    findings.extend(source.findings)
-    if not source.readable:
-        return [], frozenset(), False
-    if source.data is None:  # empty file, already reported
-        return [], frozenset(), True
-    body = _body(source.data, file_kind, findings)
+    own: list[Finding] = list(source.findings)
+    try:
+        if not source.readable:
+            return [], frozenset(), False
+        if source.data is None:  # empty file, already reported
+            return [], frozenset(), not file_kind.required
+        return _load_body(source.data, file_kind, own)
+    finally:
+        findings.extend(_required_not_empty(own) if file_kind.required else own)
+
+
+def _required_not_empty(findings: list[Finding]) -> list[Finding]:
+    """An empty required file (city.yaml, sites.yaml) is an error, not a warning."""
+    return [
+        replace(f, severity=Severity.ERROR, hint=f"{f.at.file} is required: it must declare its records")
+        if f.code == "S005"
+        else f
+        for f in findings
+    ]
+
+
+def _load_body(
+    data: Any, file_kind: FileKind, findings: list[Finding]
+) -> tuple[list[Any], frozenset[str], bool]:
+    name = file_kind.filename
+    body = _body(data, file_kind, findings)
     if body is None:
         return [], frozenset(), False
     if file_kind.many:
