@@ -14,7 +14,8 @@ import typer
 
 from egov import __version__, console
 from egov.console import error, plain, table
-from network.inventory import InventoryNotFound, validate
+from egov.plan_cli import app as plan_app
+from network.inventory import InventoryNotFound
 from network.inventory.findings import RULES
 from network.inventory.loader import load_inventory
 from network.inventory.report import render_json, render_sarif, render_text
@@ -23,6 +24,7 @@ from network.inventory.summary import links_per_tier, sites_per_level, systems_p
 from network.synthetic import generate
 from network.synthetic.write import render
 from network.textfiles import FileChange, plan_changes, write_files
+from network.validation import validate
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -37,6 +39,7 @@ inventory_app = typer.Typer(
     help="Work with inventories: generate synthetic ones, summarise.", no_args_is_help=True
 )
 app.add_typer(inventory_app, name="inventory")
+app.add_typer(plan_app, name="plan")
 
 InventoryDir = Annotated[
     Path, typer.Argument(help="inventory directory, e.g. inventories/shanwei", show_default=False)

@@ -15,10 +15,10 @@ import yaml_rs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from network.emit import dump_file
 from network.inventory import RULES, validate
 from network.inventory.loader import FILE_KINDS
 from network.inventory.report import render_json, render_sarif, render_text
-from network.synthetic.emit import dump_file
 from tests.helpers import MINIMAL, SHANWEI
 
 FILES = [kind.filename for kind in FILE_KINDS]

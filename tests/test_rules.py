@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 import yaml_rs
 
-from network.inventory import RULES, validate
+from network.inventory import RULES
+from network.validation import validate
 from tests.helpers import MINIMAL, ROOT, apply_edit, copy_inventory
 
 CASES: list[dict[str, Any]] = yaml_rs.loads(

@@ -67,7 +67,7 @@ FILE_KINDS: tuple[FileKind, ...] = (
 )
 
 # Files other parts of the toolkit keep in an inventory directory; the loader leaves them alone.
-OTHER_FILES: frozenset[str] = frozenset()
+OTHER_FILES: frozenset[str] = frozenset({"addressing.yaml", "allocations.lock.yaml"})
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from network.synthetic.emit import dump_file
+from network.emit import dump_file
 from network.synthetic.generator import GeneratedInventory
 
 FILE_ORDER = ("city", "sites", "departments", "devices", "links", "systems", "milestones")

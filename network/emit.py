@@ -1,4 +1,4 @@
-"""Write inventory records as readable YAML, fast enough for province-scale files.
+"""Write YAML for the toolkit's files (inventories, lock files): readable and fast at province scale.
 
 A small emitter for the shapes inventories use: block mappings and lists, with short mappings of
 scalars and lists of scalars in flow style. A string is written plain only when it cannot be read

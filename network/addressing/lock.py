@@ -1,0 +1,141 @@
+"""The lock file (``allocations.lock.yaml``): every allocation of the plan, keyed by stable ids.
+
+Deterministic (sorted keys, no timestamps) so that planning twice gives the same bytes, and
+reviewed like any lock file: a diff shows exactly which prefixes appear, move or are quarantined.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml_rs
+
+from network.addressing.prefixes import address_text, parse, text
+from network.emit import scalar
+
+LOCK_FILE = "allocations.lock.yaml"
+LOCK_VERSION = 1
+
+Prefix = tuple[int, int]  # (network as int, length)
+
+
+@dataclass
+class Lock:
+    """All allocations. Prefixes are (int, length); link and loopback entries are single ints."""
+
+    aggregate: Prefix
+    root: str
+    lengths: dict[str, int] = field(default_factory=dict)
+    sites: dict[str, Prefix] = field(default_factory=dict)
+    loopback_blocks: dict[str, Prefix] = field(default_factory=dict)
+    loopbacks: dict[str, int] = field(default_factory=dict)
+    links: dict[str, int] = field(default_factory=dict)
+    lans: dict[str, Prefix] = field(default_factory=dict)
+    cloud: Prefix | None = None
+    tenants: dict[str, Prefix] = field(default_factory=dict)
+    subnets: dict[str, dict[str, int]] = field(default_factory=dict)
+    quarantine: dict[str, Prefix] = field(default_factory=dict)
+
+    def sections(self) -> dict[str, dict[str, Any]]:
+        """Section name -> its allocations (for quarantine keys and counting)."""
+        return {
+            "sites": self.sites,
+            "loopbacks": self.loopbacks,
+            "links": self.links,
+            "lans": self.lans,
+            "tenants": self.tenants,
+        }
+
+    def to_text(self) -> str:
+        """The lock file's text: deterministic, sorted, no timestamps."""
+        out = [
+            "# allocations.lock.yaml: the IPv6 plan, written by `egov plan`. Review changes like any",
+            "# lock file; do not edit by hand. Links show the /127 configured; each reserves the /64 it",
+            "# starts (RFC 6164).",
+            f"version: {LOCK_VERSION}",
+            f"aggregate: {scalar(text(*self.aggregate))}",
+            f"root: {scalar(self.root)}",
+            f"cloud: {scalar(text(*self.cloud)) if self.cloud else 'null'}",
+        ]
+        out += _section("lengths", {k: str(v) for k, v in self.lengths.items()}, sort=False)
+        out += _section("sites", {k: text(*v) for k, v in self.sites.items()})
+        out += _section("loopback_blocks", {k: text(*v) for k, v in self.loopback_blocks.items()})
+        out += _section("loopbacks", {k: address_text(v) for k, v in self.loopbacks.items()})
+        out += _section("links", {k: text(v, 127) for k, v in self.links.items()})
+        out += _section("lans", {k: text(*v) for k, v in self.lans.items()})
+        out += _section("tenants", {k: text(*v) for k, v in self.tenants.items()})
+        out.append("subnets:" if self.subnets else "subnets: {}")
+        for tenant in sorted(self.subnets):
+            zones = ", ".join(f"{zone}: {scalar(text(n, 64))}" for zone, n in self.subnets[tenant].items())
+            out.append(f"  {scalar(tenant)}: {{{zones}}}")
+        out += _section("quarantine", {k: text(*v) for k, v in self.quarantine.items()})
+        return "\n".join(out) + "\n"
+
+
+def _section(name: str, entries: dict[str, str], sort: bool = True) -> list[str]:
+    if not entries:
+        return [f"{name}: {{}}"]
+    keys = sorted(entries) if sort else list(entries)
+    return [
+        f"{name}:",
+        *(f"  {scalar(k)}: {entries[k] if entries[k].isdigit() else scalar(entries[k])}" for k in keys),
+    ]
+
+
+class LockError(Exception):
+    """The lock file cannot be read (names the key that is wrong)."""
+
+    def __init__(self, message: str, key: tuple[str | int, ...] = ()) -> None:
+        super().__init__(message)
+        self.key = key
+
+
+def read_lock(path: Path) -> Lock | None:
+    """The lock at ``path`` (None when there is none); raises LockError when it is not a valid lock."""
+    if not path.exists():
+        return None
+    try:
+        data = yaml_rs.loads(path.read_text(encoding="utf-8"))
+    except (yaml_rs.YAMLDecodeError, UnicodeDecodeError) as error:
+        raise LockError(f"cannot read {path.name}: {str(error).splitlines()[0]}") from None
+    if not isinstance(data, dict):
+        raise LockError(f"{path.name} is not a mapping")
+    if data.get("version") != LOCK_VERSION:
+        raise LockError(
+            f"{path.name} has version {data.get('version')!r}; this egov writes {LOCK_VERSION}", ("version",)
+        )
+    return _lock_from(data)
+
+
+def _lock_from(data: dict[str, Any]) -> Lock:
+    def prefixes(section: str) -> dict[str, tuple[int, int]]:
+        return {str(k): _prefix(v, (section, k)) for k, v in (data.get(section) or {}).items()}
+
+    lock = Lock(aggregate=_prefix(data.get("aggregate"), ("aggregate",)), root=str(data.get("root", "")))
+    lock.lengths = {str(k): int(v) for k, v in (data.get("lengths") or {}).items()}
+    lock.sites = prefixes("sites")
+    lock.loopback_blocks = prefixes("loopback_blocks")
+    lock.loopbacks = {
+        str(k): _prefix(f"{v}/128", ("loopbacks", k))[0] for k, v in (data.get("loopbacks") or {}).items()
+    }
+    lock.links = {k: v[0] for k, v in prefixes("links").items()}
+    lock.lans = prefixes("lans")
+    lock.cloud = _prefix(data["cloud"], ("cloud",)) if data.get("cloud") else None
+    lock.tenants = prefixes("tenants")
+    lock.subnets = {
+        str(t): {str(z): _prefix(p, ("subnets", t, z))[0] for z, p in (zones or {}).items()}
+        for t, zones in (data.get("subnets") or {}).items()
+    }
+    lock.quarantine = prefixes("quarantine")
+    return lock
+
+
+def _prefix(value: Any, key: tuple[Any, ...]) -> tuple[int, int]:
+    if not isinstance(value, str):
+        raise LockError(f"{'.'.join(map(str, key))}: expected an IPv6 prefix, got {value!r}", key)
+    try:
+        return parse(value)
+    except ValueError as error:
+        raise LockError(f"{'.'.join(map(str, key))}: {error}", key) from None

@@ -1,0 +1,555 @@
+"""The IPv6 planner: hierarchical, nibble-aligned, stable.
+
+Cutting (per site, top down from the city — or the province for province-scale inventories):
+
+* each site's prefix is split into slots of the next level's length; slot 0 is the site's own block,
+  the others go to its child sites in ``sequential`` or ``sparse`` (RFC 3531 bisection) order;
+* a site's own block is cut into 16 parts: part 0 holds the /64 of /128 loopbacks (for a loopback
+  scope: each county, or the city), part 1 a /64 per point-to-point link (RFC 6164: /64 reserved,
+  /127 configured), part 2 a /64 per department LAN segment;
+* the cloud node takes the highest free slot of the root; in it, slot 0 holds the shared networks and
+  each department tenant takes a prefix with a /64 per security zone.
+
+Stability: everything already in the lock stays where it is. Records that disappear go to the
+quarantine and their space is not reused until ``egov plan release``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from network.addressing.lock import Lock, Prefix
+from network.addressing.policy import AddressingPolicy, Mode
+from network.addressing.prefixes import (
+    IPV6_BITS,
+    LAN_LENGTH,
+    NIBBLE,
+    P2P_RESERVED,
+    blocked_slots,
+    contains,
+    is_nibble_aligned,
+    nibble_round_up,
+    order,
+    slot_of,
+    slot_prefix,
+    text,
+    width_for,
+)
+from network.inventory import Inventory, Level
+from network.inventory.model import Classification, Link, Target
+
+_PLURAL = {
+    Level.PROVINCE: "provinces",
+    Level.CITY: "cities",
+    Level.COUNTY: "counties",
+    Level.TOWN: "towns",
+    Level.VILLAGE: "villages",
+}
+SHARED_TENANT = ".shared"  # the cloud node's own networks; never a department id (ids start with [a-z0-9])
+PART_LOOPBACKS, PART_LINKS, PART_LANS = 0, 1, 2
+
+
+class PlanError(Exception):
+    """A plan that cannot be made as the policy asks (bad length, out of space…): code, message, hint."""
+
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        hint: str,
+        where: str = "addressing.yaml",
+        path: tuple[str | int, ...] = (),
+    ) -> None:
+        super().__init__(message)
+        self.code, self.message, self.hint, self.where, self.path = code, message, hint, where, path
+
+
+@dataclass
+class PlanResult:
+    """The new lock and what happened on the way."""
+
+    lock: Lock
+    notes: list[str] = field(default_factory=list)
+    warnings: list[tuple[str, str, str]] = field(default_factory=list)  # (code, message, hint)
+    added: int = 0
+    kept: int = 0
+    quarantined: list[str] = field(default_factory=list)
+    moved: list[str] = field(default_factory=list)
+
+
+def plan(inventory: Inventory, policy: AddressingPolicy, previous: Lock | None) -> PlanResult:
+    """Plan (or update) the allocations of an inventory. Pure: reads nothing, writes nothing."""
+    return _Planner(inventory, policy, previous).run()
+
+
+class _Planner:
+    def __init__(self, inventory: Inventory, policy: AddressingPolicy, previous: Lock | None) -> None:
+        self.inv, self.policy, self.prev = inventory, policy, previous
+        aggregate = policy.ipv6.aggregate
+        self.aggregate: Prefix = (int(aggregate.network_address), aggregate.prefixlen)
+        self.reserved = [(int(r.network_address), r.prefixlen) for r in policy.ipv6.reserved]
+        self.root = self._root()
+        self.levels = [level for level in Level if level.depth > self.root_level.depth]
+        self.children = self._tree()
+        self.result = PlanResult(Lock(aggregate=self.aggregate, root=self.root))
+        self.lock = self.result.lock
+        self.lock.quarantine = dict(previous.quarantine) if previous else {}
+        self.site_level: dict[str, Level] = {site.id: site.level for site in inventory.sites}
+
+    # --- set-up ----------------------------------------------------------------------------------
+
+    def _root(self) -> str:
+        city = self.inv.city
+        self.root_level = Level(city.level) if city is not None else Level.CITY
+        roots = sorted(s.id for s in self.inv.sites if s.level is self.root_level)
+        if len(roots) != 1:
+            raise PlanError(
+                "P012",
+                f"the plan needs exactly one {self.root_level} site to root it, found {len(roots)}",
+                "fix sites.yaml (egov validate shows how)",
+                "sites.yaml",
+            )
+        if self.prev is not None and (self.prev.root != roots[0] or self.prev.aggregate != self.aggregate):
+            raise PlanError(
+                "P012",
+                f"the lock was planned for {text(*self.prev.aggregate)} under "
+                f"{self.prev.root!r}; the policy now says {text(*self.aggregate)} under {roots[0]!r}",
+                "changing the aggregate or the root renumbers everything: move the old lock "
+                "away to plan from scratch",
+                "allocations.lock.yaml",
+                ("aggregate",),
+            )
+        return roots[0]
+
+    def _tree(self) -> dict[str, list[str]]:
+        by_parent: dict[str, list[str]] = {}
+        for site in self.inv.sites:
+            if site.parent is not None:
+                by_parent.setdefault(site.parent, []).append(site.id)
+        tree: dict[str, list[str]] = {}
+        stack, seen = [self.root], {self.root}
+        while stack:
+            current = stack.pop()
+            kids = sorted(k for k in by_parent.get(current, ()) if k not in seen)
+            tree[current] = kids
+            seen.update(kids)
+            stack.extend(kids)
+        return tree
+
+    # --- the run ---------------------------------------------------------------------------------
+
+    def run(self) -> PlanResult:
+        self._lengths()
+        self._quarantine_removed()
+        self._sites()
+        self._loopbacks()
+        self._links()
+        self._lans()
+        self._tenants()
+        return self.result
+
+    def _lengths(self) -> None:
+        parent_length = self.aggregate[1]
+        parents = [self.root]
+        cloud = 1 if self.policy.ipv6.cloud is not None else 0
+        for depth, level in enumerate(self.levels):
+            most = max((len(self.children.get(p, ())) for p in parents), default=0)
+            needed = most + 1 + (cloud if depth == 0 else 0)  # + the parent's own block (+ the cloud node)
+            reserve = self.policy.reserve(level)
+            pinned = self.policy.level(level).length
+            locked = self.prev.lengths.get(level.value) if self.prev else None
+            if pinned is not None:
+                length = self._pinned(level, pinned, parent_length, locked)
+            elif locked is not None:
+                length = locked
+            else:
+                length = parent_length + width_for(needed, reserve)
+                self.result.notes.append(
+                    f"{level}: /{length} derived — up to {most} {_PLURAL[level]} under one "
+                    f"{level.parent_level}, plus its own block"
+                    f"{' and the cloud node' if cloud and depth == 0 else ''}: {needed} of "
+                    f"{1 << (length - parent_length)} slots, leaving at least {reserve:.0%} free"
+                )
+            slots = 1 << (length - parent_length)
+            if needed > (1 - reserve) * slots and needed <= slots:
+                self.result.warnings.append(
+                    (
+                        "P010",
+                        f"{level}: /{length} leaves less than {reserve:.0%} of "
+                        f"slots free ({needed} of {slots} used)",
+                        f"a /{parent_length + width_for(needed, reserve)} per {level} would keep the reserve",
+                    )
+                )
+            self.lock.lengths[level.value] = length
+            parent_length = length
+            parents = [kid for p in parents for kid in self.children.get(p, ())]
+        if parent_length + NIBBLE > LAN_LENGTH:
+            raise PlanError(
+                "P002",
+                f"{self.levels[-1] if self.levels else self.root_level} prefixes of "
+                f"/{parent_length} leave no room for their own /64s",
+                "use a shorter aggregate or pin shorter lengths: a site needs at least a /60",
+                path=("addressing", "ipv6"),
+            )
+
+    def _pinned(self, level: Level, pinned: int, parent_length: int, locked: int | None) -> int:
+        path = ("addressing", "ipv6", "levels", level.value, "length")
+        if not is_nibble_aligned(pinned):
+            lower, upper = pinned - pinned % NIBBLE, nibble_round_up(pinned)
+            raise PlanError(
+                "P001",
+                f"{level}: /{pinned} is not nibble-aligned",
+                f"use /{lower} or /{upper}: "
+                "prefixes on 4-bit boundaries read as whole hex digits (RFC 3531, RIPE-690)",
+                path=path,
+            )
+        if pinned <= parent_length:
+            raise PlanError(
+                "P001",
+                f"{level}: /{pinned} is not longer than its parent's /{parent_length}",
+                f"use /{parent_length + NIBBLE} or longer",
+                path=path,
+            )
+        if locked is not None and locked != pinned:
+            raise PlanError(
+                "P001",
+                f"{level}: the policy pins /{pinned} but the lock holds /{locked}",
+                "changing a level's length renumbers every site of it: keep the locked length, "
+                "or move the lock away to plan from scratch",
+                path=path,
+            )
+        return pinned
+
+    # --- quarantine ------------------------------------------------------------------------------
+
+    def _wanted(self) -> dict[str, set[str]]:
+        in_tree = set(self.children)
+        return {
+            "sites": in_tree,  # the root included: its prefix is the aggregate
+            "loopbacks": {d.hostname for d in self.inv.devices if d.site in in_tree},
+            "links": {link.id for link in self.inv.links if self._link_scope_site(link) is not None},
+            "lans": {f"{d.id} {lan}" for d in self.inv.departments if d.site in in_tree for lan in d.lans},
+            "tenants": self._tenant_ids(),
+        }
+
+    def _quarantine_removed(self) -> None:
+        self.wanted = self._wanted()
+        if self.prev is None:
+            return
+        previous: dict[str, dict[str, Prefix]] = {
+            "sites": self.prev.sites,
+            "loopbacks": {k: (v, 128) for k, v in self.prev.loopbacks.items()},
+            "links": {k: (v, P2P_RESERVED) for k, v in self.prev.links.items()},
+            "lans": self.prev.lans,
+            "tenants": self.prev.tenants,
+        }
+        for section, entries in previous.items():
+            for key, prefix in entries.items():
+                if key not in self.wanted[section]:
+                    self._to_quarantine(f"{section}/{key}", prefix)
+
+    def _to_quarantine(self, key: str, prefix: Prefix) -> None:
+        name, n = key, 1
+        while name in self.lock.quarantine and self.lock.quarantine[name] != prefix:
+            n += 1
+            name = f"{key}#{n}"
+        if name not in self.lock.quarantine:
+            self.lock.quarantine[name] = prefix
+            self.result.quarantined.append(name)
+
+    def _blocks(self) -> list[Prefix]:
+        return [*self.reserved, *self.lock.quarantine.values()]
+
+    # --- sites and the cloud block -----------------------------------------------------------------
+
+    def _sites(self) -> None:
+        self.lock.sites[self.root] = self.aggregate
+        blocks = self._blocks()
+        stack = [(self.root, 0)]
+        while stack:
+            site, depth = stack.pop()
+            kids = self.children.get(site, [])
+            if depth >= len(self.levels):
+                continue
+            level = self.levels[depth]
+            self._allocate_children(site, kids, level, blocks)
+            stack.extend((kid, depth + 1) for kid in kids)
+
+    def _allocate_children(self, parent: str, kids: list[str], level: Level, blocks: list[Prefix]) -> None:
+        network, parent_length = self.lock.sites[parent]
+        length = self.lock.lengths[level.value]
+        width = length - parent_length
+        used = {0} | blocked_slots(network, parent_length, length, blocks)
+        new = []
+        previous = self.prev.sites if self.prev else {}
+        for kid in kids:
+            old = previous.get(kid)
+            if (
+                old is not None
+                and old[1] == length
+                and contains(network, parent_length, *old)
+                and slot_of(old[0], parent_length, length) not in used
+            ):
+                self.lock.sites[kid] = old
+                used.add(slot_of(old[0], parent_length, length))
+                self.result.kept += 1
+            else:
+                if old is not None:
+                    self.result.moved.append(kid)
+                    self._to_quarantine(f"sites/{kid}", old)
+                new.append(kid)
+        overhead = 1 + len(blocked_slots(network, parent_length, length, blocks))  # own block + reserved
+        if parent == self.root and self.policy.ipv6.cloud is not None:
+            self._cloud(network, parent_length, length, used)
+            overhead += 1
+        slots = self._free_slots(width, used, self.policy.level(level).mode is Mode.SPARSE)
+        for kid in new:
+            slot = next(slots, None)
+            if slot is None:
+                raise self._out_of_space(parent, level, len(kids), parent_length, length, overhead)
+            self.lock.sites[kid] = (slot_prefix(network, parent_length, length, slot), length)
+            used.add(slot)
+            self.result.added += 1
+
+    def _cloud(self, network: int, parent_length: int, length: int, used: set[int]) -> None:
+        old = self.prev.cloud if self.prev else None
+        if old is not None and old[1] == length and contains(network, parent_length, *old):
+            self.lock.cloud = old
+            used.add(slot_of(old[0], parent_length, length))
+            return
+        free = [s for s in range((1 << (length - parent_length)) - 1, 0, -1) if s not in used]
+        if not free:
+            raise PlanError(
+                "P002",
+                f"no slot of {text(network, parent_length)} is left for the cloud node",
+                "use a larger aggregate or fewer reserved blocks",
+            )
+        self.lock.cloud = (slot_prefix(network, parent_length, length, free[0]), length)
+        used.add(free[0])
+        self.result.notes.append(f"cloud node: {text(*self.lock.cloud)} (the highest free slot of the root)")
+
+    @staticmethod
+    def _free_slots(width: int, used: set[int], sparse: bool) -> Iterator[int]:
+        return (slot for slot in order(width, sparse) if slot not in used)
+
+    def _out_of_space(
+        self, parent: str, level: Level, children: int, parent_length: int, length: int, overhead: int
+    ) -> PlanError:
+        fits = (1 << (length - parent_length)) - overhead
+        better = parent_length + width_for(children + overhead, 0)
+        return PlanError(
+            "P002",
+            f"out of space: {parent} needs {children} {level} prefixes but its /{parent_length} holds "
+            f"{max(fits, 0)} /{length}s (after its own block"
+            f"{', the cloud node' if parent == self.root else ''} and reserved or quarantined space)",
+            f"a /{better} per {level} would fit: pin `levels: {{{level.value}: {{length: {better}}}}}` and "
+            "plan from scratch, or release quarantined space with `egov plan release`",
+            path=("addressing", "ipv6", "levels"),
+        )
+
+    # --- own blocks --------------------------------------------------------------------------------
+
+    def _own_part(self, site: str, part: int) -> Prefix:
+        network, length = self.lock.sites[site]
+        depth = self.levels.index(self.site_level[site]) + 1 if site != self.root else 0
+        own_length = self.lock.lengths[self.levels[depth].value] if depth < len(self.levels) else length
+        part_length = own_length + NIBBLE
+        return network | (part << (IPV6_BITS - part_length)), part_length
+
+    # --- loopbacks, links, LANs ---------------------------------------------------------------------
+
+    def _scopes(self) -> dict[str, str]:
+        per_county = self.policy.ipv6.loopbacks.per == "county"
+        scope: dict[str, str] = {self.root: self.root}
+        stack = [self.root]
+        while stack:
+            site = stack.pop()
+            for kid in self.children.get(site, ()):
+                own = per_county and self.site_level.get(kid) is Level.COUNTY
+                scope[kid] = kid if own else scope[site]
+                stack.append(kid)
+        return scope
+
+    def _loopbacks(self) -> None:
+        self.scope = self._scopes()
+        for scope in sorted(set(self.scope.values())):
+            self.lock.loopback_blocks[scope] = (self._own_part(scope, PART_LOOPBACKS)[0], LAN_LENGTH)
+        wanted = [(d.hostname, self.scope[d.site]) for d in self.inv.devices if d.site in self.scope]
+        self._hosts(
+            wanted,
+            self.lock.loopbacks,
+            lambda scope: self.lock.loopback_blocks[scope],
+            self.prev.loopbacks if self.prev else {},
+            bits=IPV6_BITS,
+            first=1,
+        )
+
+    def _link_scope_site(self, link: Link) -> str | None:
+        facts = self.inv.link_facts(link)
+        if facts is None:
+            return None
+        site = facts.served.id if facts.served is not None else facts.a.id
+        return site if site in self.children else None
+
+    def _links(self) -> None:
+        wanted = []
+        for link in self.inv.links:
+            site = self._link_scope_site(link)
+            if site is not None:
+                wanted.append((link.id, self.scope[site]))
+        self._hosts(
+            wanted,
+            self.lock.links,
+            lambda scope: self._own_part(scope, PART_LINKS),
+            self.prev.links if self.prev else {},
+            bits=P2P_RESERVED,
+            first=0,
+        )
+
+    def _lans(self) -> None:
+        wanted = [
+            (f"{d.id} {lan}", d.site) for d in self.inv.departments if d.site in self.scope for lan in d.lans
+        ]
+        found: dict[str, int] = {}
+        previous = {k: v[0] for k, v in self.prev.lans.items()} if self.prev else {}
+        self._hosts(
+            wanted, found, lambda site: self._own_part(site, PART_LANS), previous, bits=LAN_LENGTH, first=0
+        )
+        self.lock.lans = {key: (network, LAN_LENGTH) for key, network in found.items()}
+
+    def _hosts(
+        self,
+        wanted: Iterable[tuple[str, str]],
+        out: dict[str, int],
+        block_of: object,
+        previous: dict[str, int],
+        bits: int,
+        first: int,
+    ) -> None:
+        """Give each key a /``bits`` inside its group's block: keep old ones, fill the lowest free index."""
+        by_group: dict[str, list[str]] = {}
+        for key, group in wanted:
+            by_group.setdefault(group, []).append(key)
+        quarantined = [q for q in self.lock.quarantine.values() if q[1] >= bits]
+        for group in sorted(by_group):
+            block, block_length = block_of(group)  # type: ignore[operator]
+            shift = IPV6_BITS - bits
+            used = {((q[0] - block) >> shift) for q in quarantined if contains(block, block_length, *q)}
+            new = []
+            for key in sorted(by_group[group]):
+                old = previous.get(key)
+                if (
+                    old is not None
+                    and contains(block, block_length, old, bits)
+                    and ((old - block) >> shift) not in used
+                ):
+                    out[key] = old
+                    used.add((old - block) >> shift)
+                    self.result.kept += 1
+                else:
+                    if old is not None:
+                        self.result.moved.append(key)
+                    new.append(key)
+            index = first
+            for key in new:
+                while index in used:
+                    index += 1
+                out[key] = block + (index << shift)
+                used.add(index)
+                self.result.added += 1
+
+    # --- cloud tenants ------------------------------------------------------------------------------
+
+    def _tenant_ids(self) -> set[str]:
+        if self.policy.ipv6.cloud is None:
+            return set()
+        departments = {
+            s.department
+            for s in self.inv.systems
+            if s.classification is Classification.NON_CLASSIFIED and s.migration.target is Target.CLOUD
+        }
+        return {d for d in departments if d in self.inv.department_by_id} | {SHARED_TENANT}
+
+    def _tenants(self) -> None:
+        cloud_policy = self.policy.ipv6.cloud
+        if cloud_policy is None or self.lock.cloud is None:
+            return
+        network, length = self.lock.cloud
+        tenant_length = cloud_policy.tenant_length
+        path = ("addressing", "ipv6", "cloud", "tenant_length")
+        if not is_nibble_aligned(tenant_length) or tenant_length <= length:
+            raise PlanError(
+                "P001",
+                f"cloud: tenant /{tenant_length} must be nibble-aligned and longer than the "
+                f"cloud block's /{length}",
+                f"use /{max(length + NIBBLE, nibble_round_up(tenant_length))}",
+                path=path,
+            )
+        zones = max(len(cloud_policy.zones), len(cloud_policy.shared))
+        if tenant_length + max(1, (zones - 1).bit_length()) > LAN_LENGTH:
+            raise PlanError(
+                "P002",
+                f"cloud: a /{tenant_length} tenant cannot hold {zones} /64 zones",
+                "use a shorter tenant_length",
+                path=path,
+            )
+        width = tenant_length - length
+        used = blocked_slots(network, length, tenant_length, self._blocks())
+        previous = self.prev.tenants if self.prev else {}
+        wanted = sorted(self.wanted["tenants"] - {SHARED_TENANT})
+        self.lock.tenants[SHARED_TENANT] = (network, tenant_length)
+        used.add(0)
+        new = []
+        for tenant in wanted:
+            old = previous.get(tenant)
+            if (
+                old is not None
+                and old[1] == tenant_length
+                and contains(network, length, *old)
+                and old[0] != network
+            ):
+                self.lock.tenants[tenant] = old
+                used.add(slot_of(old[0], length, tenant_length))
+                self.result.kept += 1
+            else:
+                new.append(tenant)
+        slots = self._free_slots(width, used, cloud_policy.mode is Mode.SPARSE)
+        for tenant in new:
+            slot = next(slots, None)
+            if slot is None:
+                raise PlanError(
+                    "P002",
+                    f"out of space: the cloud block {text(network, length)} holds no more "
+                    f"/{tenant_length} tenants ({len(wanted)} needed)",
+                    f"use a longer tenant_length (e.g. /{tenant_length + NIBBLE})",
+                    path=path,
+                )
+            self.lock.tenants[tenant] = (slot_prefix(network, length, tenant_length, slot), tenant_length)
+            used.add(slot)
+            self.result.added += 1
+        for tenant, (tenant_network, _) in self.lock.tenants.items():
+            names = cloud_policy.shared if tenant == SHARED_TENANT else cloud_policy.zones
+            old_zones = self.prev.subnets.get(tenant, {}) if self.prev else {}
+            self.lock.subnets[tenant] = self._zones(tenant_network, tenant_length, names, old_zones)
+
+    def _zones(
+        self, network: int, length: int, names: tuple[str, ...], old: dict[str, int]
+    ) -> dict[str, int]:
+        out: dict[str, int] = {}
+        used: set[int] = set()
+        shift = IPV6_BITS - LAN_LENGTH
+        for name in names:
+            previous = old.get(name)
+            if previous is not None and contains(network, length, previous, LAN_LENGTH):
+                out[name] = previous
+                used.add((previous - network) >> shift)
+        index = 0
+        for name in names:
+            if name in out:
+                continue
+            while index in used:
+                index += 1
+            out[name] = network + (index << shift)
+            used.add(index)
+        return out
