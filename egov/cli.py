@@ -15,11 +15,12 @@ import typer
 from egov import __version__, console
 from egov.console import error, plain, table
 from egov.plan_cli import app as plan_app
+from network.addressing.policy import policy_schema
 from network.inventory import InventoryNotFound
 from network.inventory.findings import RULES
 from network.inventory.loader import load_inventory
 from network.inventory.report import render_json, render_sarif, render_text
-from network.inventory.schema import all_schemas, file_schema
+from network.inventory.schema import all_schemas
 from network.inventory.summary import links_per_tier, sites_per_level, systems_per_department
 from network.synthetic import generate
 from network.synthetic.write import render
@@ -133,13 +134,13 @@ def schema_command(
     ] = False,
 ) -> None:
     """Print (or write) the JSON Schema of the inventory files, generated from the model."""
-    schemas = all_schemas()
+    schemas = {**all_schemas(), "addressing.schema.json": policy_schema()}
     if kind is not None:
         name = f"{kind}.schema.json"
         if name not in schemas:
             error(f"no inventory file kind {kind!r}", f"kinds: {', '.join(n.split('.')[0] for n in schemas)}")
             raise typer.Exit(EXIT_USAGE)
-        schemas = {name: file_schema(kind)}
+        schemas = {name: schemas[name]}
     if out is None:
         document = next(iter(schemas.values())) if kind else schemas
         plain(json.dumps(document, ensure_ascii=False, indent=2))

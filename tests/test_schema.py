@@ -10,6 +10,7 @@ import jsonschema
 import pytest
 import yaml_rs
 
+from network.addressing.policy import policy_schema
 from network.inventory.loader import FILE_KINDS
 from network.inventory.schema import all_schemas
 from tests.helpers import ROOT, SHANWEI, run_egov
@@ -49,3 +50,10 @@ def test_sample_files_point_editors_at_the_schema() -> None:
     for kind in FILE_KINDS:
         first = (SHANWEI / kind.filename).read_text(encoding="utf-8").splitlines()[0]
         assert first == f"# yaml-language-server: $schema=../../docs/schema/{kind.kind}.schema.json"
+
+
+def test_the_addressing_policy_satisfies_its_schema() -> None:
+    schema = policy_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    data = _as_json(yaml_rs.loads((SHANWEI / "addressing.yaml").read_text(encoding="utf-8")))
+    jsonschema.Draft202012Validator(schema).validate(data)

@@ -61,8 +61,14 @@ def _staleness(root: Path, inventory: Inventory, policy: AddressingPolicy, lock:
         result = plan(inventory, policy, lock)
     except PlanError as error:
         line = None if error.path else 1  # a whole-file problem: point at its first line
-        yield Finding(error.code, error.message, NodeRef(error.where, error.path), hint=error.hint, line=line,
-                      column=None if error.path else 1)
+        yield Finding(
+            error.code,
+            error.message,
+            NodeRef(error.where, error.path),
+            hint=error.hint,
+            line=line,
+            column=None if error.path else 1,
+        )
         return
     for code, message, hint in result.warnings:
         yield Finding(code, message, NodeRef(POLICY_FILE, ("addressing", "ipv6", "levels")), hint=hint)

@@ -258,14 +258,17 @@ class _Planner:
             self.lock.quarantine[name] = prefix
             self.result.quarantined.append(name)
 
-    def _blocks(self) -> list[Prefix]:
-        return [*self.reserved, *self.lock.quarantine.values()]
+    def _blocks(self, slot_length: int) -> list[Prefix]:
+        """Space that slots of ``slot_length`` must avoid: reserved blocks of any size, and quarantined
+        prefixes that cover a whole slot. A quarantined prefix deeper than the slot belongs to a child
+        that stays (a removed village inside a kept town's slot) and blocks nothing at this level."""
+        quarantined = [q for q in self.lock.quarantine.values() if q[1] <= slot_length]
+        return [*self.reserved, *quarantined]
 
     # --- sites and the cloud block -----------------------------------------------------------------
 
     def _sites(self) -> None:
         self.lock.sites[self.root] = self.aggregate
-        blocks = self._blocks()
         stack = [(self.root, 0)]
         while stack:
             site, depth = stack.pop()
@@ -273,7 +276,7 @@ class _Planner:
             if depth >= len(self.levels):
                 continue
             level = self.levels[depth]
-            self._allocate_children(site, kids, level, blocks)
+            self._allocate_children(site, kids, level, self._blocks(self.lock.lengths[level.value]))
             stack.extend((kid, depth + 1) for kid in kids)
 
     def _allocate_children(self, parent: str, kids: list[str], level: Level, blocks: list[Prefix]) -> None:
@@ -495,7 +498,7 @@ class _Planner:
                 path=path,
             )
         width = tenant_length - length
-        used = blocked_slots(network, length, tenant_length, self._blocks())
+        used = blocked_slots(network, length, tenant_length, self._blocks(tenant_length))
         previous = self.prev.tenants if self.prev else {}
         wanted = sorted(self.wanted["tenants"] - {SHARED_TENANT})
         self.lock.tenants[SHARED_TENANT] = (network, tenant_length)

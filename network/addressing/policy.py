@@ -169,3 +169,19 @@ def load_policy(root: Path) -> LoadedPolicy:
                 )
             )
     return LoadedPolicy(policy, tuple(findings), True)
+
+
+def policy_schema() -> dict[str, Any]:
+    """The JSON Schema of ``addressing.yaml`` (for editors), generated from the model."""
+    body = AddressingPolicy.model_json_schema(mode="validation")
+    definitions = body.pop("$defs", {})
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "addressing.schema.json",
+        "title": "e-gov extranet inventory: addressing.yaml (the IPv6 plan policy)",
+        "type": "object",
+        "properties": {"addressing": body},
+        "required": ["addressing"],
+        "additionalProperties": False,
+        "$defs": definitions,
+    }
