@@ -22,7 +22,13 @@ demo: $(STAMP)
 	@echo
 	@echo "== 2. What it holds: sites per level, links per tier against the plan's targets, systems per department"
 	$(BIN)/egov inventory summary $(INVENTORY)
-	@echo "== 3. A broken copy, to show what an engineer sees (expected to fail)"
+	@echo "== 3. The IPv6 address plan: is the committed lock current? Then the tree of prefixes"
+	$(BIN)/egov plan $(INVENTORY) --check
+	$(BIN)/egov plan show $(INVENTORY) --depth 1
+	@echo "   ... and the first rows of the NetBox import"
+	$(BIN)/egov plan export $(INVENTORY) --format netbox-csv | head -6
+	@echo
+	@echo "== 4. A broken copy, to show what an engineer sees (expected to fail)"
 	rm -rf out/demo-broken && mkdir -p out && cp -r $(INVENTORY) out/demo-broken
 	sed -i '0,/capacity: 1G/s//capacity: 100M/' out/demo-broken/links.yaml
 	sed -i '0,/platform: huawei_vrp5/s//platform: huawei_vrp6/' out/demo-broken/devices.yaml
@@ -38,6 +44,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/validate_scale.py --update-docs
+	$(BIN)/python bench/plan_scale.py --update-docs
 
 schema: $(STAMP)
 	$(BIN)/egov schema --out docs/schema

@@ -6,6 +6,8 @@ Logic lives in ``network``; this module parses options, calls it and prints.
 from __future__ import annotations
 
 import json
+import os
+import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -279,4 +281,10 @@ def _show_diff(change: FileChange, limit: int = 40) -> None:
 
 def main() -> None:
     """Entry point of the console script."""
-    app()
+    try:
+        app()
+    except BrokenPipeError:
+        # The reader went away (`egov … | head`): stop quietly, as the Python docs advise.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(EXIT_FINDINGS)

@@ -167,3 +167,17 @@ def test_usage_errors_exit_2(args: tuple[str, ...]) -> None:
     result = run_egov(*args)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
+
+
+def test_a_closed_pipe_is_not_a_traceback() -> None:
+    egov = Path(sys.executable).with_name("egov")
+    done = subprocess.run(
+        f"'{egov}' plan export inventories/shanwei -f json | head -c 10 > /dev/null",
+        shell=True,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    assert "Traceback" not in done.stderr and "BrokenPipeError" not in done.stderr

@@ -78,10 +78,12 @@ def _section(name: str, entries: dict[str, str], sort: bool = True) -> list[str]
     if not entries:
         return [f"{name}: {{}}"]
     keys = sorted(entries) if sort else list(entries)
-    return [
-        f"{name}:",
-        *(f"  {scalar(k)}: {entries[k] if entries[k].isdigit() else scalar(entries[k])}" for k in keys),
-    ]
+    # Values are prefixes, addresses or numbers: they never need escaping, so quote them directly.
+    return [f"{name}:", *(f"  {scalar(k)}: {_value(entries[k])}" for k in keys)]
+
+
+def _value(value: str) -> str:
+    return value if value.isdigit() else '"' + value + '"'
 
 
 class LockError(Exception):

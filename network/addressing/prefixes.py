@@ -6,6 +6,7 @@ plans (~100,000 allocations) take well under a second; ``ipaddress`` objects app
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator, Sequence
 from functools import cache
 from ipaddress import IPv6Address, IPv6Network
@@ -101,12 +102,17 @@ def blocked_slots(
 
 def text(address: int, length: int) -> str:
     """``2001:db8::/32`` from integers."""
-    return f"{IPv6Address(address)}/{length}"
+    return f"{address_text(address)}/{length}"
 
 
 def address_text(address: int) -> str:
-    """``2001:db8::1`` from an integer."""
-    return str(IPv6Address(address))
+    """``2001:db8::1`` from an integer, compressed per RFC 5952 (lower case, longest zero run as ``::``).
+
+    ``inet_ntop`` (C) is several times faster than ``ipaddress`` and agrees with it except for
+    addresses it prints with an embedded IPv4 part (``::ffff:192.0.2.1``): those go to ipaddress.
+    """
+    out = socket.inet_ntop(socket.AF_INET6, address.to_bytes(16, "big"))
+    return out if "." not in out else str(IPv6Address(address))
 
 
 def parse(prefix: str) -> tuple[int, int]:
