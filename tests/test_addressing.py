@@ -352,3 +352,17 @@ def test_removal_quarantines_and_nothing_reuses_it(tree: Tree, rules: Addressing
         assert not any(_net(prefix).overlaps(_net(p)) for p in after.sites.values() if p[1] >= prefix[1]), (
             "a quarantined prefix was handed out again"
         )
+
+
+def test_a_moved_device_quarantines_its_old_loopback() -> None:
+    tree = city(2, 1, 0)
+    before = plan(tree.inventory(), policy(), None).lock
+    old = before.loopbacks["C0-T0"]
+    moved = tree.devices["C0-T0"]
+    tree.devices["C0-T0"] = moved.model_copy(update={"site": "c1-t0"})
+    tree.devices["NEW"] = moved.model_copy(update={"hostname": "NEW", "site": "c0-t0"})
+    result = plan(tree.inventory(), policy(), before)
+    after = result.lock
+    assert "C0-T0" in result.moved
+    assert after.quarantine["loopbacks/C0-T0"] == (old, 128)
+    assert after.loopbacks["C0-T0"] != old and after.loopbacks["NEW"] != old, "quarantined, not reused"

@@ -16,9 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from network.emit import dump_file
-from network.inventory import RULES, validate
+from network.inventory import RULES
 from network.inventory.loader import FILE_KINDS
 from network.inventory.report import render_json, render_sarif, render_text
+from network.validation import validate
 from tests.helpers import MINIMAL, SHANWEI
 
 FILES = [kind.filename for kind in FILE_KINDS]
@@ -72,7 +73,7 @@ def structural(draw: st.DrawFn, base: Path = MINIMAL) -> tuple[str, str]:
 @st.composite
 def textual(draw: st.DrawFn, base: Path = MINIMAL) -> tuple[str, bytes]:
     """A file with bytes changed: duplicated lines, bad bytes, truncation, YAML punctuation."""
-    name = draw(st.sampled_from(FILES))
+    name = draw(st.sampled_from([*FILES, "addressing.yaml", "allocations.lock.yaml"]))
     raw = (base / name).read_bytes()
     action = draw(st.sampled_from(["duplicate", "bytes", "truncate", "punctuate"]))
     lines = raw.split(b"\n")

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from network.inventory import Level, load_inventory, validate
+from network.inventory import Level, load_inventory
 from network.inventory.model import Classification, Strategy, Target
 from network.synthetic import generate
 from network.synthetic.write import render
 from network.textfiles import plan_changes
+from network.validation import validate
 from tests.helpers import SHANWEI
 
 DOCUMENTATION = [
@@ -27,6 +28,7 @@ def shanwei():  # type: ignore[no-untyped-def]
 
 
 def test_validates_clean_even_strict() -> None:
+    # Full validation: the inventory's rules and its IPv6 plan (the committed lock is current).
     report = validate(SHANWEI)
     assert report.findings == ()
     assert report.exit_code(strict=True) == 0

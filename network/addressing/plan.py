@@ -386,6 +386,7 @@ class _Planner:
             self.prev.loopbacks if self.prev else {},
             bits=IPV6_BITS,
             first=1,
+            section="loopbacks",
         )
 
     def _link_scope_site(self, link: Link) -> str | None:
@@ -408,6 +409,7 @@ class _Planner:
             self.prev.links if self.prev else {},
             bits=P2P_RESERVED,
             first=0,
+            section="links",
         )
 
     def _lans(self) -> None:
@@ -417,7 +419,13 @@ class _Planner:
         found: dict[str, int] = {}
         previous = {k: v[0] for k, v in self.prev.lans.items()} if self.prev else {}
         self._hosts(
-            wanted, found, lambda site: self._own_part(site, PART_LANS), previous, bits=LAN_LENGTH, first=0
+            wanted,
+            found,
+            lambda site: self._own_part(site, PART_LANS),
+            previous,
+            bits=LAN_LENGTH,
+            first=0,
+            section="lans",
         )
         self.lock.lans = {key: (network, LAN_LENGTH) for key, network in found.items()}
 
@@ -429,37 +437,49 @@ class _Planner:
         previous: dict[str, int],
         bits: int,
         first: int,
+        section: str = "",
     ) -> None:
-        """Give each key a /``bits`` inside its group's block: keep old ones, fill the lowest free index."""
+        """Give each key a /``bits`` inside its group's block: keep old ones, fill the lowest free index.
+
+        A key whose old value no longer fits its block (its site moved) gets a new one; the old one is
+        quarantined like any removed allocation."""
         by_group: dict[str, list[str]] = {}
         for key, group in wanted:
             by_group.setdefault(group, []).append(key)
+        shift = IPV6_BITS - bits
+        blocks = {group: block_of(group) for group in by_group}  # type: ignore[operator]
         quarantined = [q for q in self.lock.quarantine.values() if q[1] >= bits]
+        used: dict[str, set[int]] = {
+            group: {(q[0] - block) >> shift for q in quarantined if contains(block, length, *q)}
+            for group, (block, length) in blocks.items()
+        }
+        new: dict[str, list[str]] = {}
+        # First keep what still fits, and quarantine what moved, everywhere; only then hand out space.
         for group in sorted(by_group):
-            block, block_length = block_of(group)  # type: ignore[operator]
-            shift = IPV6_BITS - bits
-            used = {((q[0] - block) >> shift) for q in quarantined if contains(block, block_length, *q)}
-            new = []
+            block, block_length = blocks[group]
             for key in sorted(by_group[group]):
                 old = previous.get(key)
-                if (
-                    old is not None
-                    and contains(block, block_length, old, bits)
-                    and ((old - block) >> shift) not in used
-                ):
+                index = None if old is None else (old - block) >> shift
+                if old is not None and contains(block, block_length, old, bits) and index not in used[group]:
                     out[key] = old
-                    used.add((old - block) >> shift)
+                    used[group].add(index)  # type: ignore[arg-type]
                     self.result.kept += 1
-                else:
-                    if old is not None:
-                        self.result.moved.append(key)
-                    new.append(key)
+                    continue
+                if old is not None:
+                    self.result.moved.append(key)
+                    self._to_quarantine(f"{section}/{key}", (old, bits))
+                    for other, (other_block, other_length) in blocks.items():
+                        if contains(other_block, other_length, old, bits):
+                            used[other].add((old - other_block) >> shift)
+                new.setdefault(group, []).append(key)
+        for group in sorted(new):
+            block, _ = blocks[group]
             index = first
-            for key in new:
-                while index in used:
+            for key in new[group]:
+                while index in used[group]:
                     index += 1
                 out[key] = block + (index << shift)
-                used.add(index)
+                used[group].add(index)
                 self.result.added += 1
 
     # --- cloud tenants ------------------------------------------------------------------------------
