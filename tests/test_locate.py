@@ -44,3 +44,8 @@ def test_columns_count_characters_not_bytes() -> None:
 
 def test_unparseable_text_gives_no_position() -> None:
     assert Locator(b"a: [1,\n").position(("a",)) is None
+
+
+def test_a_step_that_is_not_a_key_stops_the_walk() -> None:
+    locator = Locator(b"a:\n  b: 1\n")
+    assert locator.position(("a", None, "b")) == (1, 1)  # type: ignore[arg-type]  # stops at "a"

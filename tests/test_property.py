@@ -6,6 +6,7 @@ bytes, truncation, YAML punctuation. Never an exception, and every report render
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -117,8 +118,11 @@ def _mutated(base: Path, change: tuple[str, str | bytes], tmp_path_factory: Any)
     _check(root)
 
 
+# EGOV_PROPERTY_EXAMPLES raises the count for a deeper local run (CI keeps the default).
 SETTINGS = settings(
-    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=int(os.environ.get("EGOV_PROPERTY_EXAMPLES", "120")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 # The Shanwei sample itself: fewer examples, each validates ~900 sites, 1,700 devices and links.
 SAMPLE_SETTINGS = settings(

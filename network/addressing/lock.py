@@ -113,25 +113,41 @@ def read_lock(path: Path) -> Lock | None:
 
 def _lock_from(data: dict[str, Any]) -> Lock:
     def prefixes(section: str) -> dict[str, tuple[int, int]]:
-        return {str(k): _prefix(v, (section, k)) for k, v in (data.get(section) or {}).items()}
+        return {str(k): _prefix(v, (section, k)) for k, v in _section_of(data, section).items()}
 
     lock = Lock(aggregate=_prefix(data.get("aggregate"), ("aggregate",)), root=str(data.get("root", "")))
-    lock.lengths = {str(k): int(v) for k, v in (data.get("lengths") or {}).items()}
+    lock.lengths = {str(k): _length(v, ("lengths", k)) for k, v in _section_of(data, "lengths").items()}
     lock.sites = prefixes("sites")
     lock.loopback_blocks = prefixes("loopback_blocks")
     lock.loopbacks = {
-        str(k): _prefix(f"{v}/128", ("loopbacks", k))[0] for k, v in (data.get("loopbacks") or {}).items()
+        str(k): _prefix(f"{v}/128" if isinstance(v, str) else v, ("loopbacks", k))[0]
+        for k, v in _section_of(data, "loopbacks").items()
     }
     lock.links = {k: v[0] for k, v in prefixes("links").items()}
     lock.lans = prefixes("lans")
     lock.cloud = _prefix(data["cloud"], ("cloud",)) if data.get("cloud") else None
     lock.tenants = prefixes("tenants")
     lock.subnets = {
-        str(t): {str(z): _prefix(p, ("subnets", t, z))[0] for z, p in (zones or {}).items()}
-        for t, zones in (data.get("subnets") or {}).items()
+        str(t): {str(z): _prefix(p, ("subnets", t, z))[0] for z, p in _section_of(data["subnets"], t).items()}
+        for t in _section_of(data, "subnets")
     }
     lock.quarantine = prefixes("quarantine")
     return lock
+
+
+def _section_of(data: dict[str, Any], section: Any) -> dict[Any, Any]:
+    value = data.get(section)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise LockError(f"{section}: expected a mapping, got {type(value).__name__}", (section,))
+    return value
+
+
+def _length(value: Any, key: tuple[Any, ...]) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 128:
+        raise LockError(f"{'.'.join(map(str, key))}: expected a prefix length (1-128), got {value!r}", key)
+    return value
 
 
 def _prefix(value: Any, key: tuple[Any, ...]) -> tuple[int, int]:

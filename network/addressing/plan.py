@@ -162,6 +162,14 @@ class _Planner:
             if pinned is not None:
                 length = self._pinned(level, pinned, parent_length, locked)
             elif locked is not None:
+                if not parent_length < locked <= LAN_LENGTH - NIBBLE:
+                    raise PlanError(
+                        "P011",
+                        f"the lock holds /{locked} for {level}, which cannot follow /{parent_length}",
+                        "restore the lock from version control, or move it away to plan from scratch",
+                        "allocations.lock.yaml",
+                        ("lengths", level.value),
+                    )
                 length = locked
             else:
                 length = parent_length + width_for(needed, reserve)

@@ -33,7 +33,10 @@ def level_use(lock: Lock, inventory: Inventory) -> list[LevelUse]:
     parent_level: Level | None = (
         inventory.site_by_id[lock.root].level if lock.root in inventory.site_by_id else None
     )
+    known = {level.value for level in Level}
     for name, length in lock.lengths.items():
+        if name not in known:  # a damaged lock: validate reports it
+            continue
         level = Level(name)
         parents = [s.id for s in inventory.sites if s.id in lock.sites and s.level is parent_level]
         used = [children.get(p, 0) + 1 + (1 if p == lock.root and lock.cloud else 0) for p in parents]

@@ -104,9 +104,9 @@ class Locator:
             if tree.is_seq(node) and 0 <= step < tree.num_children(node):
                 return int(tree.child(node, step))
             return _NONE
-        if tree.is_map(node):
+        if tree.is_map(node) and isinstance(step, str):
             return int(tree.find_child(node, step.encode()))
-        return _NONE
+        return _NONE  # a step that cannot be followed (e.g. a null key): stop at the deepest node found
 
     def _offset(self, node: int) -> int | None:
         """Byte offset of a node: its key, its value, or its first child's."""
