@@ -16,6 +16,7 @@ import typer
 
 from egov import __version__, console
 from egov.console import error, plain, table
+from egov.options import InventoryDir
 from egov.plan_cli import app as plan_app
 from network.addressing.policy import policy_schema
 from network.inventory import InventoryNotFound
@@ -43,10 +44,6 @@ inventory_app = typer.Typer(
 )
 app.add_typer(inventory_app, name="inventory")
 app.add_typer(plan_app, name="plan")
-
-InventoryDir = Annotated[
-    Path, typer.Argument(help="inventory directory, e.g. inventories/shanwei", show_default=False)
-]
 
 
 class ReportFormat(StrEnum):

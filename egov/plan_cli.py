@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -11,6 +10,7 @@ from typer._click.core import Context  # typer >= 0.25 vendors click here
 from typer.core import TyperGroup
 
 from egov.console import error, plain, table
+from egov.options import InventoryDir
 from network.addressing.export import ansible_inventory, as_json, netbox_csv
 from network.addressing.lock import LOCK_FILE
 from network.addressing.show import level_use, tree
@@ -36,10 +36,6 @@ app = typer.Typer(
     help="The IPv6 address plan: plan, show, export, "
     "release. `egov plan DIR [--check]` writes or checks allocations.lock.yaml.",
 )
-
-InventoryDir = Annotated[
-    Path, typer.Argument(help="inventory directory, e.g. inventories/shanwei", show_default=False)
-]
 
 
 class ExportFormat(StrEnum):

@@ -366,3 +366,14 @@ def test_a_moved_device_quarantines_its_old_loopback() -> None:
     assert "C0-T0" in result.moved
     assert after.quarantine["loopbacks/C0-T0"] == (old, 128)
     assert after.loopbacks["C0-T0"] != old and after.loopbacks["NEW"] != old, "quarantined, not reused"
+
+
+def test_a_tenant_whose_block_becomes_reserved_moves() -> None:
+    tree = city(1, 1, 0)
+    before = plan(tree.inventory(), policy(), None).lock
+    old = before.tenants["d0"]
+    reserved = str(_net(old))
+    after = plan(tree.inventory(), policy(reserved=[reserved]), before).lock
+    assert after.tenants["d0"] != old
+    assert after.quarantine["tenants/d0"] == old
+    assert not _net(after.tenants["d0"]).overlaps(_net(old))

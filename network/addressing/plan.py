@@ -16,7 +16,7 @@ quarantine and their space is not reused until ``egov plan release``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from network.addressing.lock import Lock, Prefix
@@ -48,6 +48,15 @@ _PLURAL = {
 }
 SHARED_TENANT = ".shared"  # the cloud node's own networks; never a department id (ids start with [a-z0-9])
 PART_LOOPBACKS, PART_LINKS, PART_LANS = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class _Block:
+    """A parent prefix cut into slots of ``length``."""
+
+    network: int
+    parent_length: int
+    length: int
 
 
 class PlanError(Exception):
@@ -290,36 +299,72 @@ class _Planner:
     def _allocate_children(self, parent: str, kids: list[str], level: Level, blocks: list[Prefix]) -> None:
         network, parent_length = self.lock.sites[parent]
         length = self.lock.lengths[level.value]
-        width = length - parent_length
+        block = _Block(network, parent_length, length)
         used = {0} | blocked_slots(network, parent_length, length, blocks)
-        new = []
         previous = self.prev.sites if self.prev else {}
-        for kid in kids:
-            old = previous.get(kid)
-            if (
-                old is not None
-                and old[1] == length
-                and contains(network, parent_length, *old)
-                and slot_of(old[0], parent_length, length) not in used
-            ):
-                self.lock.sites[kid] = old
-                used.add(slot_of(old[0], parent_length, length))
-                self.result.kept += 1
-            else:
-                if old is not None:
-                    self.result.moved.append(kid)
-                    self._to_quarantine(f"sites/{kid}", old)
-                new.append(kid)
+        new = self._keep(block, kids, previous, used, self.lock.sites, "sites")
         overhead = 1 + len(blocked_slots(network, parent_length, length, blocks))  # own block + reserved
         if parent == self.root and self.policy.ipv6.cloud is not None:
             self._cloud(network, parent_length, length, used)
             overhead += 1
-        slots = self._free_slots(width, used, self.policy.level(level).mode is Mode.SPARSE)
-        for kid in new:
+        self._fill(
+            block,
+            new,
+            used,
+            self.policy.level(level).mode is Mode.SPARSE,
+            self.lock.sites,
+            lambda: self._out_of_space(parent, level, len(kids), parent_length, length, overhead),
+        )
+
+    def _keep(
+        self,
+        block: _Block,
+        keys: Iterable[str],
+        previous: dict[str, Prefix],
+        used: set[int],
+        out: dict[str, Prefix],
+        section: str,
+    ) -> list[str]:
+        """Keep each key's previous slot if it still fits and is free; return the keys that need one.
+
+        A key whose old prefix no longer fits (its parent moved, its slot became reserved) is moved:
+        the old prefix goes to the quarantine."""
+        new = []
+        for key in keys:
+            old = previous.get(key)
+            slot = None if old is None else slot_of(old[0], block.parent_length, block.length)
+            if (
+                old is not None
+                and old[1] == block.length
+                and contains(block.network, block.parent_length, *old)
+                and slot not in used
+            ):
+                out[key] = old
+                used.add(slot)  # type: ignore[arg-type]
+                self.result.kept += 1
+                continue
+            if old is not None:
+                self.result.moved.append(key)
+                self._to_quarantine(f"{section}/{key}", old)
+            new.append(key)
+        return new
+
+    def _fill(
+        self,
+        block: _Block,
+        keys: list[str],
+        used: set[int],
+        sparse: bool,
+        out: dict[str, Prefix],
+        full: Callable[[], PlanError],
+    ) -> None:
+        """Give each key the next free slot of the block, in sequential or bisection order."""
+        slots = self._free_slots(block.length - block.parent_length, used, sparse)
+        for key in keys:
             slot = next(slots, None)
             if slot is None:
-                raise self._out_of_space(parent, level, len(kids), parent_length, length, overhead)
-            self.lock.sites[kid] = (slot_prefix(network, parent_length, length, slot), length)
+                raise full()
+            out[key] = (slot_prefix(block.network, block.parent_length, block.length, slot), block.length)
             used.add(slot)
             self.result.added += 1
 
@@ -525,40 +570,21 @@ class _Planner:
                 "use a shorter tenant_length",
                 path=path,
             )
-        width = tenant_length - length
         used = blocked_slots(network, length, tenant_length, self._blocks(tenant_length))
         previous = self.prev.tenants if self.prev else {}
         wanted = sorted(self.wanted["tenants"] - {SHARED_TENANT})
         self.lock.tenants[SHARED_TENANT] = (network, tenant_length)
         used.add(0)
-        new = []
-        for tenant in wanted:
-            old = previous.get(tenant)
-            if (
-                old is not None
-                and old[1] == tenant_length
-                and contains(network, length, *old)
-                and old[0] != network
-            ):
-                self.lock.tenants[tenant] = old
-                used.add(slot_of(old[0], length, tenant_length))
-                self.result.kept += 1
-            else:
-                new.append(tenant)
-        slots = self._free_slots(width, used, cloud_policy.mode is Mode.SPARSE)
-        for tenant in new:
-            slot = next(slots, None)
-            if slot is None:
-                raise PlanError(
-                    "P002",
-                    f"out of space: the cloud block {text(network, length)} holds no more "
-                    f"/{tenant_length} tenants ({len(wanted)} needed)",
-                    f"use a longer tenant_length (e.g. /{tenant_length + NIBBLE})",
-                    path=path,
-                )
-            self.lock.tenants[tenant] = (slot_prefix(network, length, tenant_length, slot), tenant_length)
-            used.add(slot)
-            self.result.added += 1
+        block = _Block(network, length, tenant_length)
+        new = self._keep(block, wanted, previous, used, self.lock.tenants, "tenants")
+        full = PlanError(
+            "P002",
+            f"out of space: the cloud block {text(network, length)} holds no more "
+            f"/{tenant_length} tenants ({len(wanted)} needed)",
+            f"use a longer tenant_length (e.g. /{tenant_length + NIBBLE})",
+            path=path,
+        )
+        self._fill(block, new, used, cloud_policy.mode is Mode.SPARSE, self.lock.tenants, lambda: full)
         for tenant, (tenant_network, _) in self.lock.tenants.items():
             names = cloud_policy.shared if tenant == SHARED_TENANT else cloud_policy.zones
             old_zones = self.prev.subnets.get(tenant, {}) if self.prev else {}
