@@ -1,0 +1,223 @@
+"""`display interface` parsers on the real captures (../shared/fixtures/device-captures).
+
+Expected values are written by hand from reading each capture: VRP5 `Speed : 1000` is 1000 Mbit/s,
+VRP8 `Port BW: 10G` is 10000, Comware `Bandwidth: 1000000 kbps` is 1000.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from network.devices.interfaces import InterfaceCounters, parse_comware_interfaces, parse_vrp_interfaces
+from tests.helpers import ROOT
+
+CAPTURES = ROOT.parent / "shared" / "fixtures" / "device-captures"
+VRP = CAPTURES / "huawei_vrp"
+COMWARE = CAPTURES / "hp_comware"
+
+C = InterfaceCounters
+
+EXPECTED: list[tuple[Path, str, dict[str, Any]]] = [
+    # VRP5 AR router: "Speed : 1000", "Input:  31012 packets, 3690428 bytes", "Discard: 0, Total Error: 0"
+    (
+        VRP / "huawei_vrp_display_interface.txt",
+        "GigabitEthernet0/0/2",
+        dict(
+            enabled=True,
+            up=True,
+            speed=1000,
+            mtu=None,
+            mac_address="fc73-fb9e-601c",
+            description="HUAWEI, AR Series, GigabitEthernet0/0/2 Interface",
+            counters=C(
+                rx_octets=3690428,
+                rx_packets=31012,
+                rx_errors=0,
+                rx_discards=0,
+                tx_octets=3690428,
+                tx_packets=31012,
+                tx_errors=0,
+                tx_discards=0,
+            ),
+        ),
+    ),
+    # VRP5: "Speed :   10" on a 10 Mbit/s-negotiated port that is down
+    (VRP / "huawei_vrp_display_interface.txt", "GigabitEthernet0/0/0", dict(up=False, speed=10)),
+    # VRP5 AR Ethernet port: "Packet Errors: 0, Packet Discards: 0"; a routed port with an MTU
+    (
+        VRP / "huawei_vrp_display_interface.txt",
+        "Ethernet0/0/0",
+        dict(
+            up=False,
+            mtu=1500,
+            counters=C(
+                rx_octets=0,
+                rx_packets=0,
+                rx_errors=0,
+                rx_discards=0,
+                tx_octets=0,
+                tx_packets=0,
+                tx_errors=0,
+                tx_discards=0,
+            ),
+        ),
+    ),
+    # VRP5 dialer: up (spoofing), no speed, no counters printed
+    (VRP / "huawei_vrp_display_interface.txt", "Dialer1", dict(up=True, speed=None, mtu=1492)),
+    # VRP5 S-series switch: Total Error on its own line; no output error total printed
+    (
+        VRP / "huawei_vrp_display_interface1.txt",
+        "XGigabitEthernet0/0/1",
+        dict(
+            up=True,
+            speed=1000,
+            mac_address="b076-1b65-6a40",
+            counters=C(
+                rx_octets=94635,
+                rx_packets=721,
+                rx_errors=0,
+                rx_discards=0,
+                tx_octets=239211,
+                tx_packets=2326,
+                tx_errors=None,
+                tx_discards=0,
+            ),
+        ),
+    ),
+    (VRP / "huawei_vrp_display_interface1.txt", "40GE0/0/1", dict(up=False, speed=40000)),
+    # VRP8 NE: "Port BW: 10G", "Input: 785773731492 bytes, 8072105483 packets", MTU 9194
+    (
+        VRP / "napalm_vrp8_display_interface.txt",
+        "GigabitEthernet1/0/0",
+        dict(
+            enabled=True,
+            up=True,
+            speed=10000,
+            mtu=9194,
+            mac_address="dc99-140d-5340",
+            description="To_local_n/a_n/a_HUA_30MZ_P_2_10GE10/0/16",
+            counters=C(
+                rx_octets=785773731492,
+                rx_packets=8072105483,
+                rx_errors=0,
+                rx_discards=0,
+                tx_octets=399363420485,
+                tx_packets=3947616196,
+                tx_errors=0,
+                tx_discards=0,
+            ),
+        ),
+    ),
+    # VRP8: "current state : DOWN(transceiver offline)"
+    (
+        VRP / "napalm_vrp8_display_interface.txt",
+        "GigabitEthernet1/1/2",
+        dict(enabled=True, up=False, speed=10000),
+    ),
+    # VRP8 trunk: "0 errors,0 drops", no bandwidth printed
+    (
+        VRP / "napalm_vrp8_display_interface.txt",
+        "Eth-Trunk10",
+        dict(
+            up=False,
+            speed=None,
+            mtu=1500,
+            counters=C(
+                rx_octets=0,
+                rx_packets=0,
+                rx_errors=0,
+                rx_discards=0,
+                tx_octets=0,
+                tx_packets=0,
+                tx_errors=0,
+                tx_discards=0,
+            ),
+        ),
+    ),
+    # Comware VLAN interface: "Bandwidth: 10000000 kbps", "Input: 9103 packets, 611444 bytes, 0 drops"
+    (
+        COMWARE / "hp_comware_display_interface.txt",
+        "Vlan-interface2000",
+        dict(
+            enabled=True,
+            up=True,
+            speed=10000,
+            mtu=1500,
+            description="Servers",
+            counters=C(
+                rx_octets=611444,
+                rx_packets=9103,
+                rx_errors=None,
+                rx_discards=0,
+                tx_octets=1143610,
+                tx_packets=18587,
+                tx_errors=None,
+                tx_discards=0,
+            ),
+        ),
+    ),
+    # Comware aggregate: "Bandwidth: 40000000 kbps", "(total)" counters, "0 input errors"
+    (
+        COMWARE / "hp_comware_display_interface.txt",
+        "Bridge-Aggregation20",
+        dict(
+            up=True,
+            speed=40000,
+            description="FIRST_BLOCK",
+            counters=C(
+                rx_octets=24384580165,
+                rx_packets=80274398,
+                rx_errors=0,
+                rx_discards=None,
+                tx_octets=90115617821,
+                tx_packets=110103849,
+                tx_errors=0,
+                tx_discards=None,
+            ),
+        ),
+    ),
+    # Comware: "Bandwidth: 1000000 kbps" on a port that is down
+    (
+        COMWARE / "hp_comware_display_interface.txt",
+        "GigabitEthernet1/1/0/31",
+        dict(up=False, speed=1000, description="WIFI"),
+    ),
+    (
+        COMWARE / "hp_comware_display_interface1.txt",
+        "Bridge-Aggregation41",
+        dict(up=False, speed=160000, description="Servers"),
+    ),
+]
+
+
+def _parse(path: Path) -> Any:
+    text = path.read_text(encoding="utf-8")
+    return parse_comware_interfaces(text) if path.parent == COMWARE else parse_vrp_interfaces(text)
+
+
+@pytest.mark.parametrize(
+    ("capture", "name", "expected"), EXPECTED, ids=[f"{c.name}:{n}" for c, n, _ in EXPECTED]
+)
+def test_capture_values(capture: Path, name: str, expected: dict[str, Any]) -> None:
+    interface = _parse(capture)[name]
+    for key, value in expected.items():
+        assert getattr(interface, key) == value, key
+
+
+@pytest.mark.parametrize(
+    "capture",
+    sorted(VRP.glob("*display_interface*.txt")) + sorted(COMWARE.glob("*display_interface*.txt")),
+    ids=lambda p: p.name,
+)
+def test_every_interface_of_every_capture_is_read(capture: Path) -> None:
+    text = capture.read_text(encoding="utf-8")
+    if "brief" in capture.name:
+        pytest.skip("brief tables have their own parser")
+    header = r"(?m)^Current state:" if capture.parent == COMWARE else r"(?m)^\S+ current state :"
+    interfaces = _parse(capture)
+    assert len(interfaces) == len(re.findall(header, text)) > 0
+    assert all(i.name and (i.speed is None or i.speed >= 0) for i in interfaces.values())
