@@ -170,8 +170,13 @@ def _vrp_properties(interface: InterfaceState, line: str) -> None:
         interface.mtu = int(match.group("mtu"))
     if match := _VRP_SPEED.match(line):
         interface.speed = int(match.group("speed"))
-    elif (match := _VRP_PORT_BW.match(line)) or ((match := _VRP_CURRENT_BW.search(line)) and interface.speed is None):
-        interface.speed = _mbit(match.group("value"), match.group("unit"))
+    else:
+        # VRP8 "Port BW: 10G"; an Eth-Trunk's "Current BW: 20G" only where no port speed was printed.
+        match = _VRP_PORT_BW.match(line)
+        if match is None and interface.speed is None:
+            match = _VRP_CURRENT_BW.search(line)
+        if match is not None:
+            interface.speed = _mbit(match.group("value"), match.group("unit"))
     if (match := _VRP_MAC.search(line)) and not interface.mac_address:
         interface.mac_address = match.group("mac")
 
