@@ -36,6 +36,12 @@ class InterfaceCounters:
     tx_packets: int | None = None
     tx_errors: int | None = None
     tx_discards: int | None = None
+    rx_unicast_packets: int | None = None
+    rx_multicast_packets: int | None = None
+    rx_broadcast_packets: int | None = None
+    tx_unicast_packets: int | None = None
+    tx_multicast_packets: int | None = None
+    tx_broadcast_packets: int | None = None
 
 
 @dataclass
@@ -73,6 +79,10 @@ _VRP_BYTES_PACKETS = re.compile(r"^\s*(?P<dir>Input|Output):\s*(?P<b>\d+) bytes,
 _VRP_DISCARD = re.compile(r"(?:Packet Discards|Discard):\s*(?P<n>\d+)")
 _VRP_TOTAL_ERROR = re.compile(r"(?:Packet Errors|Total Error):\s*(?P<n>\d+)")
 _VRP_ERRORS_DROPS = re.compile(r"^\s*(?P<e>\d+) errors,\s*(?P<d>\d+) drops")
+# "Unicast:  18,  Multicast:  410" (VRP5), "Unicast: 7945564334 packets" (VRP8)
+_CAST_KEYED = re.compile(r"(?P<kind>Unicast|Multicast|Broadcast):\s*(?P<n>\d+)")
+# "0 unicast,0 broadcast,0 multicast" (VRP8 trunks), "80218843 unicasts, 12 broadcasts" (Comware)
+_CAST_COUNTED = re.compile(r"(?P<n>\d+) (?P<kind>unicast|multicast|broadcast)s?\b")
 # VRP8 physical ports print categories instead of totals ("CRC: 0 packets, Symbol: 0 packets").
 _VRP8_CATEGORY = re.compile(r"(?P<key>[A-Za-z][A-Za-z ]*?): (?P<n>\d+) packets")
 _VRP8_RX_ERRORS = frozenset(
@@ -135,6 +145,7 @@ def _vrp_line(interface: InterfaceState, line: str, direction: str) -> str:
     elif re.match(r"^\s*(Input|Output):\s*$", line):  # VRP8: the detailed block of one direction
         direction = line.strip().rstrip(":")
     elif direction and (match := _VRP_ERRORS_DROPS.match(line)):
+        _casts(counters, line, direction)
         _count(counters, direction, "errors", int(match.group("e")))
         _count(counters, direction, "discards", int(match.group("d")))
     elif direction:
@@ -151,7 +162,15 @@ def _count(counters: InterfaceCounters, direction: str, kind: str, value: int, a
     setattr(counters, name, (current or 0) + value if add else value)
 
 
+def _casts(counters: InterfaceCounters, line: str, direction: str) -> None:
+    """Unicast, multicast and broadcast packet counts of one direction, however the line writes them."""
+    side = "rx" if direction == "Input" else "tx"
+    for match in (*_CAST_KEYED.finditer(line), *_CAST_COUNTED.finditer(line)):
+        setattr(counters, f"{side}_{match.group('kind').lower()}_packets", int(match.group("n")))
+
+
 def _vrp_counter_line(counters: InterfaceCounters, line: str, direction: str) -> None:
+    _casts(counters, line, direction)
     if match := _VRP_DISCARD.search(line):
         _count(counters, direction, "discards", int(match.group("n")))
     if match := _VRP_TOTAL_ERROR.search(line):
@@ -217,29 +236,45 @@ def _comware_interface(block: list[str]) -> InterfaceState:
     state_match = _CW_STATE.match(block[1])
     state = state_match.group("state") if state_match else ""
     interface = InterfaceState(name=name, enabled="Administratively" not in state, up=False)
-    counters = interface.counters
+    direction = ""
     for line in block[2:]:
-        if match := _CW_PROTOCOL.match(line):
-            interface.up = match.group("state").upper().startswith("UP")
-        elif (match := _CW_DESCRIPTION.match(line)) and not interface.description:
-            interface.description = match.group("text")
-        elif match := _CW_BANDWIDTH.match(line):
-            interface.speed = round(int(match.group("kbps")) / 1000)
-        elif match := _CW_MTU.match(line):
-            interface.mtu = int(match.group("mtu"))
-        elif match := _CW_TOTAL.match(line):
-            packets, octets = int(match.group("p")), int(match.group("b"))
-            drops = int(match.group("d")) if match.group("d") is not None else None
-            if match.group("dir") == "Input":
-                counters.rx_packets, counters.rx_octets = packets, octets
-                counters.rx_discards = drops if drops is not None else counters.rx_discards
-            else:
-                counters.tx_packets, counters.tx_octets = packets, octets
-                counters.tx_discards = drops if drops is not None else counters.tx_discards
-        elif match := _CW_IN_ERRORS.match(line):
-            counters.rx_errors = int(match.group("e"))
-        elif match := _CW_OUT_ERRORS.match(line):
-            counters.tx_errors = int(match.group("e"))
-        if (match := _CW_MAC.search(line)) and not interface.mac_address:
-            interface.mac_address = match.group("mac")
+        if line.startswith(("Input", "Output")):
+            direction = "Input" if line.startswith("Input") else "Output"
+        elif direction and line.startswith(" "):
+            _casts(interface.counters, line, direction)
+        if not _comware_counters(interface.counters, line):
+            _comware_properties(interface, line)
     return interface
+
+
+def _comware_properties(interface: InterfaceState, line: str) -> None:
+    if match := _CW_PROTOCOL.match(line):
+        interface.up = match.group("state").upper().startswith("UP")
+    elif (match := _CW_DESCRIPTION.match(line)) and not interface.description:
+        interface.description = match.group("text")
+    elif match := _CW_BANDWIDTH.match(line):
+        interface.speed = round(int(match.group("kbps")) / 1000)  # kbit/s -> Mbit/s
+    elif match := _CW_MTU.match(line):
+        interface.mtu = int(match.group("mtu"))
+    if (match := _CW_MAC.search(line)) and not interface.mac_address:
+        interface.mac_address = match.group("mac")
+
+
+def _comware_counters(counters: InterfaceCounters, line: str) -> bool:
+    """Apply a totals or errors line; False when the line is not one."""
+    if match := _CW_TOTAL.match(line):
+        packets, octets = int(match.group("p")), int(match.group("b"))
+        drops = int(match.group("d")) if match.group("d") is not None else None
+        if match.group("dir") == "Input":
+            counters.rx_packets, counters.rx_octets = packets, octets
+            counters.rx_discards = drops if drops is not None else counters.rx_discards
+        else:
+            counters.tx_packets, counters.tx_octets = packets, octets
+            counters.tx_discards = drops if drops is not None else counters.tx_discards
+    elif match := _CW_IN_ERRORS.match(line):
+        counters.rx_errors = int(match.group("e"))
+    elif match := _CW_OUT_ERRORS.match(line):
+        counters.tx_errors = int(match.group("e"))
+    else:
+        return False
+    return True
