@@ -16,6 +16,7 @@ import typer
 
 from egov import __version__, console
 from egov.console import error, plain, table
+from egov.lab_cli import app as lab_app
 from egov.options import InventoryDir
 from egov.plan_cli import app as plan_app
 from network.addressing.policy import policy_schema
@@ -44,6 +45,7 @@ inventory_app = typer.Typer(
 )
 app.add_typer(inventory_app, name="inventory")
 app.add_typer(plan_app, name="plan")
+app.add_typer(lab_app, name="lab")
 
 
 class ReportFormat(StrEnum):
