@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
+
+import pytest
 
 from network.devices.facts import parse_vrp_version
 from network.devices.transport import ConnectionParams, connect
@@ -13,9 +14,8 @@ from tests.helpers import MINIMAL, run_egov
 PASSWORD = "lab-cli-test-password"  # a throwaway password for a lab on loopback
 
 
-def test_up_detach_connect_down(tmp_path: Path) -> None:
-    env_before = os.environ.get("EGOV_LAB_PASSWORD")
-    os.environ["EGOV_LAB_PASSWORD"] = PASSWORD
+def test_up_detach_connect_down(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EGOV_LAB_PASSWORD", PASSWORD)
     try:
         started = run_egov("lab", "up", str(MINIMAL), "--detach", cwd=tmp_path)
         assert started.returncode == 0, started.stderr
@@ -46,10 +46,6 @@ def test_up_detach_connect_down(tmp_path: Path) -> None:
         ).read_text(errors="replace")
         assert not (tmp_path / "lab.json").exists()
     finally:
-        if env_before is None:
-            os.environ.pop("EGOV_LAB_PASSWORD", None)
-        else:
-            os.environ["EGOV_LAB_PASSWORD"] = env_before
         run_egov("lab", "down", cwd=tmp_path)  # never leave a lab behind
 
 
@@ -58,8 +54,8 @@ def test_down_without_a_lab(tmp_path: Path) -> None:
     assert result.returncode == 1 and "no lab" in result.stderr
 
 
-def test_a_generated_password_is_shown_once(tmp_path: Path) -> None:
-    env_before = os.environ.pop("EGOV_LAB_PASSWORD", None)
+def test_a_generated_password_is_shown_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("EGOV_LAB_PASSWORD", raising=False)
     try:
         started = run_egov("lab", "up", str(MINIMAL), "--detach", "--devices", "CTY-*", cwd=tmp_path)
         assert started.returncode == 0, started.stderr
@@ -71,6 +67,4 @@ def test_a_generated_password_is_shown_once(tmp_path: Path) -> None:
         }
         assert hosts == {"CTY-CORE-01", "CTY-A-CORE-01", "CTY-A-T1-AR-01"}
     finally:
-        if env_before is not None:
-            os.environ["EGOV_LAB_PASSWORD"] = env_before
         run_egov("lab", "down", cwd=tmp_path)
