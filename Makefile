@@ -28,7 +28,11 @@ demo: $(STAMP)
 	@echo "   ... and the first rows of the NetBox import"
 	$(BIN)/egov plan export $(INVENTORY) --format netbox-csv | head -6
 	@echo
-	@echo "== 4. A broken copy, to show what an engineer sees (expected to fail)"
+	@echo "== 4. The lab twin: the city core and county devices simulated over SSH on loopback (lab.json)"
+	$(BIN)/egov lab up $(INVENTORY) --detach --devices 'S*-CORE-*'
+	$(BIN)/egov lab down
+	@echo
+	@echo "== 5. A broken copy, to show what an engineer sees (expected to fail)"
 	rm -rf out/demo-broken && mkdir -p out && cp -r $(INVENTORY) out/demo-broken
 	sed -i '0,/capacity: 1G/s//capacity: 100M/' out/demo-broken/links.yaml
 	sed -i '0,/platform: huawei_vrp5/s//platform: huawei_vrp6/' out/demo-broken/devices.yaml
