@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from network.inventory import Inventory
 from network.inventory.model import Device
+from network.lab import render
 
 UNRECOGNIZED = "Error: Unrecognized command found at '^' position."
 WRONG_PARAMETER = "Error: Wrong parameter found at '^' position."
@@ -228,8 +229,6 @@ class Session:
     # --- display -------------------------------------------------------------------------------
 
     def _display(self, words: list[str]) -> str:
-        from network.lab import render  # noqa: PLC0415 - render imports this module
-
         what = " ".join(words).lower()
         if what == "version":
             return render.version(self.device)

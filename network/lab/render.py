@@ -7,7 +7,10 @@ VRP5 writes ``Speed : 1000`` and ``Input:  N packets, N bytes``; VRP8 writes ``P
 
 from __future__ import annotations
 
-from network.lab.device import TwinDevice, TwinInterface
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # device.py calls these functions: only their types are needed here
+    from network.lab.device import TwinDevice, TwinInterface
 
 _VERSION = {
     "huawei_vrp5": ("5.170", "AR6280 V200R010C10SPC700"),

@@ -7,6 +7,7 @@ device does. Password authentication against the lab password (never written to 
 from __future__ import annotations
 
 import asyncio
+import threading
 from dataclasses import dataclass, field
 
 import asyncssh
@@ -96,8 +97,6 @@ class Lab:
 
 def run_in_thread(lab: Lab) -> tuple[asyncio.AbstractEventLoop, list[Listener]]:
     """Start the lab on its own event loop in a daemon thread (for tests and the CLI)."""
-    import threading  # noqa: PLC0415 - only this helper needs it
-
     loop = asyncio.new_event_loop()
     started = threading.Event()
     holder: list[list[Listener]] = []
