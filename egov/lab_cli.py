@@ -16,10 +16,9 @@ import typer
 
 from egov.console import error, plain, table
 from egov.options import InventoryDir
-from network.lab.serve import LAB_JSON, PASSWORD_VARIABLE, PIDFILE
+from network.lab.files import LAB_JSON, LOGFILE, PASSWORD_VARIABLE, PIDFILE
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-LOGFILE = ".egov-lab.log"
 START_TIMEOUT = 120.0
 
 app = typer.Typer(

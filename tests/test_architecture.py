@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -48,3 +50,13 @@ def test_the_command_holds_no_domain_logic() -> None:
     for path in _modules("egov"):
         names = _imports(path)
         assert not names & {"yaml_rs", "ryml", "pydantic", "ipaddress"}, path
+
+
+def test_the_command_starts_without_loading_ssh_or_napalm() -> None:
+    # `egov validate` in CI should not pay for SSH and NAPALM code it never uses.
+    code = (
+        "import sys, egov.cli; heavy = {'asyncssh', 'netmiko', 'napalm', 'paramiko'} & set(sys.modules); "
+        "print(sorted(heavy))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

@@ -19,13 +19,9 @@ from typing import Any
 from network.devices.transport import NETMIKO_DEVICE_TYPES
 from network.inventory import load_inventory
 from network.lab.device import TwinDevice, build_devices
+from network.lab.files import LAB_JSON, PASSWORD_VARIABLE, USERNAME
 from network.lab.server import Lab, Listener
 from network.textfiles import write_files
-
-USERNAME = "egov"
-PASSWORD_VARIABLE = "EGOV_LAB_PASSWORD"
-LAB_JSON = "lab.json"
-PIDFILE = ".egov-lab.pid"
 
 
 def select(devices: dict[str, TwinDevice], pattern: str | None) -> dict[str, TwinDevice]:

@@ -1,0 +1,7 @@
+"""Names the lab's files and settings use (kept apart so that `egov` starts without loading SSH code)."""
+
+USERNAME = "egov"
+PASSWORD_VARIABLE = "EGOV_LAB_PASSWORD"
+LAB_JSON = "lab.json"
+PIDFILE = ".egov-lab.pid"
+LOGFILE = ".egov-lab.log"
