@@ -19,6 +19,7 @@ from network.lab import render
 
 UNRECOGNIZED = "Error: Unrecognized command found at '^' position."
 WRONG_PARAMETER = "Error: Wrong parameter found at '^' position."
+SUPPORTED_PLATFORMS = ("huawei_vrp5", "huawei_vrp8", "h3c_comware7")
 
 
 @dataclass
@@ -71,12 +72,17 @@ class TwinDevice:
         """VRP8 keeps a candidate configuration that only ``commit`` applies."""
         return self.platform == "huawei_vrp8"
 
+    @property
+    def comware(self) -> bool:
+        """H3C Comware 7: VRP-like views, its own messages and ``save force``."""
+        return self.platform == "h3c_comware7"
+
 
 def build_devices(inventory: Inventory) -> dict[str, TwinDevice]:
     """One twin per inventory device on a Huawei platform, ports at the speed the inventory gives them."""
     twins = {}
     for device in inventory.devices:
-        if device.platform in ("huawei_vrp5", "huawei_vrp8"):
+        if device.platform in SUPPORTED_PLATFORMS:
             twins[device.hostname] = _twin(device)
     return twins
 
@@ -135,8 +141,16 @@ class Session:
         head = words[0].lower()
         if head in ("display", "dis"):
             return self._display(words[1:])
-        if command.lower() == "screen-length 0 temporary":
+        if command.lower() == "screen-length 0 temporary" and not self.device.comware:
             return "Info: The configuration takes effect on the current user terminal interface only."
+        if command.lower() == "screen-length disable" and self.device.comware:
+            return "% Screen-length configuration is disabled for current user."
+        if command.lower() == "save force" and self.device.comware:  # Comware saves from any view
+            self.device.saved = True
+            return (
+                "Validating file. Please wait...\n"
+                "Saved the current configuration to mainboard device successfully."
+            )
         if self.view == "user":
             return self._user(command)
         return self._config(command, words)
@@ -145,13 +159,21 @@ class Session:
         lowered = command.lower()
         if lowered in ("system-view", "sys"):
             self.view = "system"
+            if self.device.comware:
+                return "System View: return to User View with Ctrl+Z."
             return "Enter system view, return user view with return command."
+        if lowered == "save force" and self.device.comware:
+            self.device.saved = True
+            return (
+                "Validating file. Please wait...\n"
+                "Saved the current configuration to mainboard device successfully."
+            )
         if lowered == "save":
             self.pending_question = "save"
             return "Warning: The current configuration will be written to the device. Continue? [Y/N]:"
         if lowered == "quit":
             return ""
-        return _error(command, UNRECOGNIZED)
+        return self._error(command, UNRECOGNIZED)
 
     def _answer(self, answer: str) -> str:
         question, self.pending_question = self.pending_question, ""
@@ -179,12 +201,12 @@ class Session:
         if lowered.startswith("interface "):
             name = command.split(maxsplit=1)[1]
             if name not in self.config.interfaces:
-                return _error(command, WRONG_PARAMETER, command.index(name))
+                return self._error(command, WRONG_PARAMETER, command.index(name))
             self.view, self.interface = "interface", name
             return ""
         if self.view == "interface":
             return self._interface_command(command, words)
-        return _error(command, UNRECOGNIZED)
+        return self._error(command, UNRECOGNIZED)
 
     def _interface_command(self, command: str, words: list[str]) -> str:
         interface = self.config.interfaces[self.interface]
@@ -200,7 +222,7 @@ class Session:
         elif keyword.startswith("ipv6 address") and len(rest) == 3:
             return self._ipv6_address(command, interface, rest[2], undo)
         else:
-            return _error(command, UNRECOGNIZED)
+            return self._error(command, UNRECOGNIZED)
         self._touched()
         return ""
 
@@ -208,14 +230,16 @@ class Session:
         try:
             address = ipaddress.IPv6Interface(value)
         except ValueError:
-            return _error(command, WRONG_PARAMETER, command.index(value))
+            return self._error(command, WRONG_PARAMETER, command.index(value))
         text = f"{address.ip.compressed.upper()}/{address.network.prefixlen}"
         if undo:
             if text not in interface.ipv6:
                 return "Error: The address does not exist."
             interface.ipv6.remove(text)
         else:
-            if not interface.ipv6_enabled:
+            if self.device.comware:
+                interface.ipv6_enabled = True  # Comware enables IPv6 with the first address
+            elif not interface.ipv6_enabled:
                 return "Error: Please enable IPv6 on the interface first."
             if text not in interface.ipv6:
                 interface.ipv6.append(text)
@@ -232,6 +256,11 @@ class Session:
         what = " ".join(words).lower()
         if what == "version":
             return render.version(self.device)
+        if self.device.comware and what.startswith("interface") and what != "interface brief":
+            name = " ".join(words[1:])
+            if name and name not in self.device.running.interfaces:
+                return self._error("display " + " ".join(words), WRONG_PARAMETER, len("display interface "))
+            return render.comware_interfaces(self.device, name or None)
         if what in ("current-configuration", "current"):
             return "\n".join(self.device.running.lines(self.device.hostname))
         if what == "interface brief":
@@ -239,9 +268,14 @@ class Session:
         if what.startswith("interface"):
             name = " ".join(words[1:])
             if name and name not in self.device.running.interfaces:
-                return _error("display " + " ".join(words), WRONG_PARAMETER, len("display interface "))
+                return self._error("display " + " ".join(words), WRONG_PARAMETER, len("display interface "))
             return render.interfaces(self.device, name or None)
-        return _error("display " + " ".join(words), UNRECOGNIZED, len("display "))
+        return self._error("display " + " ".join(words), UNRECOGNIZED, len("display "))
+
+    def _error(self, command: str, message: str, column: int = 0) -> str:
+        """An error in the platform's wording: Comware starts its messages with ``%``."""
+        text = _error(command, message, column)
+        return text.replace("Error: ", "% ") if self.device.comware else text
 
 
 def _error(command: str, message: str, column: int = 0) -> str:

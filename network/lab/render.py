@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # device.py calls these functions: only their types are needed here
     from network.lab.device import TwinDevice, TwinInterface
 
+_COMWARE_VERSION = "7.1.064, Release 0821P11"
 _VERSION = {
     "huawei_vrp5": ("5.170", "AR6280 V200R010C10SPC700"),
     "huawei_vrp8": ("8.180", "NE40E V800R011C00SPC200"),
@@ -19,7 +20,15 @@ _VERSION = {
 
 
 def version(device: TwinDevice) -> str:
-    """``display version``: the VRP major tells VRP5 from VRP8."""
+    """``display version``: the VRP major tells VRP5 from VRP8; Comware names itself."""
+    if device.comware:
+        return "\n".join(
+            [
+                f"H3C Comware Software, Version {_COMWARE_VERSION}",
+                "Copyright (c) 2004-2019 New H3C Technologies Co., Ltd. All rights reserved.",
+                f"H3C {device.model} uptime is 0 weeks, 12 days, 3 hours, 4 minutes",
+            ]
+        )
     number, build = _VERSION[device.platform]
     return "\n".join(
         [
@@ -89,3 +98,31 @@ def interface_brief(device: TwinDevice) -> str:
         protocol = "down" if interface.shutdown else "up"
         out.append(f"{interface.name:<27} {phy:<5} {protocol:<8} {'0%':>6} {'0%':>6} {0:>10} {0:>10}")
     return "\n".join(out)
+
+
+def comware_interfaces(device: TwinDevice, name: str | None) -> str:
+    """Comware ``display interface [NAME]``: ``Current state:``, ``Bandwidth: N kbps`` (as captured)."""
+    chosen = [device.running.interfaces[name]] if name else list(device.running.interfaces.values())
+    out: list[str] = []
+    for interface in chosen:
+        state = "Administratively DOWN" if interface.shutdown else "UP"
+        out += [
+            interface.name,
+            f"Current state: {state}",
+            f"Line protocol state: {'DOWN' if interface.shutdown else 'UP'}",
+            f"Description: {interface.description or interface.name + ' Interface'}",
+        ]
+        if interface.speed is not None:
+            out.append(f"Bandwidth: {interface.speed * 1000} kbps")
+        out += [
+            "Maximum transmission unit: 1500",
+            *(f"IPv6 address: {a}" for a in interface.ipv6),
+            "Input (total):  0 packets, 0 bytes",
+            "        0 unicasts, 0 broadcasts, 0 multicasts, 0 pauses",
+            "Input:  0 input errors, 0 runts, 0 giants, 0 throttles",
+            "Output (total): 0 packets, 0 bytes",
+            "        0 unicasts, 0 broadcasts, 0 multicasts, 0 pauses",
+            "Output: 0 output errors, - underruns, - buffer failures",
+            "",
+        ]
+    return "\n".join(out).rstrip("\n")

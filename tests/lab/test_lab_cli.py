@@ -65,6 +65,6 @@ def test_a_generated_password_is_shown_once(tmp_path: Path, monkeypatch: pytest.
         hosts = {
             d["hostname"] for d in json.loads((tmp_path / "lab.json").read_text(encoding="utf-8"))["devices"]
         }
-        assert hosts == {"CTY-CORE-01", "CTY-A-CORE-01", "CTY-A-T1-AR-01"}
+        assert hosts == {"CTY-CORE-01", "CTY-A-CORE-01", "CTY-A-T1-AR-01", "CTY-A-T1-V1-CPE"}
     finally:
         run_egov("lab", "down", cwd=tmp_path)

@@ -9,7 +9,7 @@ import pytest
 from netmiko.exceptions import NetmikoAuthenticationException
 
 from network.devices.facts import parse_vrp_version
-from network.devices.interfaces import parse_vrp_interfaces
+from network.devices.interfaces import parse_comware_interfaces, parse_vrp_interfaces
 from network.devices.transport import ConnectionParams, connect
 from network.inventory import load_inventory
 from network.lab.device import build_devices
@@ -34,7 +34,7 @@ def _session(listener: Listener, password: str = PASSWORD) -> Any:
 
 
 def test_every_huawei_device_of_the_inventory_answers(lab: dict[str, Listener]) -> None:
-    assert set(lab) == {"PRV-PE-01", "CTY-CORE-01", "CTY-A-CORE-01", "CTY-A-T1-AR-01"}
+    assert set(lab) == {"PRV-PE-01", "CTY-CORE-01", "CTY-A-CORE-01", "CTY-A-T1-AR-01", "CTY-A-T1-V1-CPE"}
     assert all(listener.host == "127.0.0.1" for listener in lab.values())
 
 
@@ -103,3 +103,24 @@ def test_errors_in_the_vendors_words(lab: dict[str, Listener]) -> None:
 def test_a_wrong_password_is_refused(lab: dict[str, Listener]) -> None:
     with pytest.raises(NetmikoAuthenticationException):
         _session(lab["CTY-A-T1-AR-01"], password="wrong")
+
+
+def test_comware_with_the_stock_hp_comware_type(lab: dict[str, Listener]) -> None:
+    connection = _session(lab["CTY-A-T1-V1-CPE"])
+    try:
+        assert connection.base_prompt == "CTY-A-T1-V1-CPE"
+        interfaces = parse_comware_interfaces(connection.send_command("display interface"))
+        assert {name: (i.speed, i.up) for name, i in interfaces.items()} == {
+            "GigabitEthernet1/0/0": (1000, True)
+        }
+        output = connection.send_config_set(
+            ["interface GigabitEthernet1/0/0", "ipv6 address 2001:db8:8010:1::1/127"]
+        )
+        assert "[CTY-A-T1-V1-CPE-GigabitEthernet1/0/0]" in output
+        assert " ipv6 address 2001:DB8:8010:1::1/127" in connection.send_command(
+            "display current-configuration"
+        )
+        assert "successfully" in connection.save_config()
+        assert "% Unrecognized command found at '^' position." in connection.send_command("dispaly version")
+    finally:
+        connection.disconnect()
