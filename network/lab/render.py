@@ -74,9 +74,14 @@ def _block(device: TwinDevice, interface: TwinInterface) -> list[str]:
     return lines
 
 
+def _selected(device: TwinDevice, name: str | None) -> list[TwinInterface]:
+    """The one interface asked for, or all of them."""
+    return [device.running.interfaces[name]] if name else list(device.running.interfaces.values())
+
+
 def interfaces(device: TwinDevice, name: str | None) -> str:
     """``display interface [NAME]``."""
-    chosen = [device.running.interfaces[name]] if name else list(device.running.interfaces.values())
+    chosen = _selected(device, name)
     out: list[str] = []
     for interface in chosen:
         out += [*_block(device, interface), ""]
@@ -102,7 +107,7 @@ def interface_brief(device: TwinDevice) -> str:
 
 def comware_interfaces(device: TwinDevice, name: str | None) -> str:
     """Comware ``display interface [NAME]``: ``Current state:``, ``Bandwidth: N kbps`` (as captured)."""
-    chosen = [device.running.interfaces[name]] if name else list(device.running.interfaces.values())
+    chosen = _selected(device, name)
     out: list[str] = []
     for interface in chosen:
         state = "Administratively DOWN" if interface.shutdown else "UP"
