@@ -1,7 +1,7 @@
-"""Parse ``display version`` (Huawei VRP) and ``display ipv6 neighbors`` into typed results.
+"""Parse ``display version`` (Huawei VRP, H3C Comware), ``show version`` (IOS) and ``display ipv6 neighbors``.
 
 ``display version`` tells VRP5 from VRP8 (``Version 5.x`` / ``Version 8.x``): the driver layer uses
-it to check that a device runs the platform the inventory says.
+it to check that a device runs the platform the inventory says. IOS goes through ntc-templates.
 """
 
 from __future__ import annotations
@@ -16,19 +16,24 @@ _SECONDS = {"week": 604_800, "day": 86_400, "hour": 3_600, "minute": 60, "second
 
 
 @dataclass(frozen=True)
-class VrpVersion:
+class Version:
     """What ``display version`` says: ``os_version`` like ``8.180 (NE40E V800R011C00SPC200)``,
-    ``uptime`` in seconds, ``platform`` ``huawei_vrp5`` or ``huawei_vrp8``."""
+    ``uptime`` in seconds, ``platform`` the inventory's name (``huawei_vrp8``, ``h3c_comware7``…)."""
 
     vendor: str
     model: str
     os_version: str
     major: int
     uptime: int | None
+    serial: str = ""
 
     @property
     def platform(self) -> str:
-        """The inventory's platform name for this VRP major version."""
+        """The inventory's platform name for this vendor and major version."""
+        if self.vendor == "H3C":
+            return f"h3c_comware{self.major}"
+        if self.vendor == "Cisco":
+            return "cisco_ios"
         return f"huawei_vrp{self.major}"
 
 
@@ -41,7 +46,7 @@ def parse_uptime(text: str) -> int:
     return sum(int(m.group("n")) * _SECONDS[m.group("unit")] for m in _DURATION.finditer(text))
 
 
-def parse_vrp_version(text: str) -> VrpVersion:
+def parse_vrp_version(text: str) -> Version:
     """Facts from ``display version`` of VRP5 or VRP8; raises ParseError when the version line is missing."""
     version = model = None
     uptime = None
@@ -55,7 +60,55 @@ def parse_vrp_version(text: str) -> VrpVersion:
             "no 'VRP (R) software, Version' line: is this `display version` of a Huawei VRP device?"
         )
     os_version = f"{version.group('major')}.{version.group('minor')} ({version.group('detail')})"
-    return VrpVersion("Huawei", model or "", os_version, int(version.group("major")), uptime)
+    return Version("Huawei", model or "", os_version, int(version.group("major")), uptime)
+
+
+_COMWARE = re.compile(
+    r"^H3C Comware Software, Version (?P<major>\d+)\.(?P<rest>\S+?),?\s*(?P<release>Release \S+)?$"
+)
+_COMWARE_UPTIME = re.compile(r"^H3C (?P<model>\S+) uptime is (?P<uptime>.+?)\s*$")
+_SERIAL = re.compile(
+    r"^\s*(?:DEVICE_SERIAL_NUMBER|ESN of (?:master|slot \d+))\s*:\s*(?P<serial>\S+)", re.MULTILINE
+)
+
+
+def parse_comware_version(text: str) -> Version:
+    """Facts from Comware ``display version``; raises ParseError when the version line is missing."""
+    version = model = None
+    uptime = None
+    for line in text.splitlines():
+        if version is None and (match := _COMWARE.match(line.strip())):
+            version = match
+        elif model is None and (match := _COMWARE_UPTIME.match(line.strip())):
+            model, uptime = match.group("model"), parse_uptime(match.group("uptime"))
+    if version is None:
+        raise ParseError("no 'H3C Comware Software, Version' line: is this `display version` of Comware?")
+    os_version = f"{version.group('major')}.{version.group('rest')}"
+    if version.group("release"):
+        os_version += f", {version.group('release')}"
+    return Version("H3C", model or "", os_version, int(version.group("major")), uptime)
+
+
+def parse_serial(text: str) -> str:
+    """The serial number from VRP ``display esn`` or Comware ``display device manuinfo`` ("" if none)."""
+    match = _SERIAL.search(text)
+    return match.group("serial") if match else ""
+
+
+def parse_ios_version(text: str) -> Version:
+    """Facts from IOS ``show version`` through ntc-templates (``VERSION``, ``HARDWARE``, ``SERIAL``)."""
+    from ntc_templates.parse import parse_output  # noqa: PLC0415 - TextFSM loads only when IOS is parsed
+
+    rows = parse_output(platform="cisco_ios", command="show version", data=text)
+    if not rows or not rows[0].get("version"):
+        raise ParseError("no 'Cisco IOS Software, … Version' line: is this `show version` of Cisco IOS?")
+    row = rows[0]
+    hardware = row.get("hardware") or [""]
+    serial = row.get("serial") or [""]
+    leading = re.match(r"\d+", row["version"])
+    major = int(leading.group(0)) if leading else 0
+    model = hardware[0].removesuffix("/K9")
+    return Version("Cisco", model, row["version"], major, parse_uptime(row.get("uptime", "")), serial[0])
 
 
 @dataclass(frozen=True)

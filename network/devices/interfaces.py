@@ -278,3 +278,49 @@ def _comware_counters(counters: InterfaceCounters, line: str) -> bool:
     else:
         return False
     return True
+
+
+# --- Cisco IOS ------------------------------------------------------------------------------------
+
+_IOS_BYTES = re.compile(r"^\s*(?P<p>\d+) packets (?P<dir>input|output), (?P<b>\d+) bytes")
+
+
+def parse_ios_interfaces(text: str) -> dict[str, InterfaceState]:
+    """``show interfaces`` of IOS through ntc-templates; octets from the ``N packets input, N bytes`` lines
+    (the template keeps packets only). ``BW 1000000 Kbit/sec`` -> speed 1000 Mbit/s."""
+    from ntc_templates.parse import parse_output  # noqa: PLC0415 - TextFSM loads only when IOS is parsed
+
+    out: dict[str, InterfaceState] = {}
+    for row in parse_output(platform="cisco_ios", command="show interfaces", data=text):
+        bandwidth = re.match(r"(?P<n>\d+)\s*Kbit", row.get("bandwidth", ""))
+        mac = row.get("mac_address", "")
+        interface = InterfaceState(
+            name=row["interface"],
+            enabled="administratively" not in row.get("link_status", ""),
+            up=row.get("protocol_status", "").startswith("up"),
+            description=row.get("description", ""),
+            mtu=int(row["mtu"]) if row.get("mtu") else None,
+            speed=round(int(bandwidth.group("n")) / 1000) if bandwidth else None,
+            mac_address=mac.replace(".", "") if mac else "",
+        )
+        counters = interface.counters
+        counters.rx_packets = _int_or_none(row.get("input_packets"))
+        counters.tx_packets = _int_or_none(row.get("output_packets"))
+        counters.rx_errors = _int_or_none(row.get("input_errors"))
+        counters.tx_errors = _int_or_none(row.get("output_errors"))
+        out[interface.name] = interface
+    name = ""
+    for line in text.splitlines():
+        if not line.startswith(" ") and " is " in line:
+            name = line.split(" is ", 1)[0]
+        elif (match := _IOS_BYTES.match(line)) and name in out:
+            counters = out[name].counters
+            if match.group("dir") == "input":
+                counters.rx_octets = int(match.group("b"))
+            else:
+                counters.tx_octets = int(match.group("b"))
+    return out
+
+
+def _int_or_none(value: str | None) -> int | None:
+    return int(value) if value not in (None, "") else None

@@ -9,7 +9,7 @@ from __future__ import annotations
 from napalm.base import models
 from napalm.base.helpers import mac as napalm_mac
 
-from network.devices.facts import Ipv6Neighbor, VrpVersion
+from network.devices.facts import Ipv6Neighbor, Version
 from network.devices.interfaces import InterfaceCounters, InterfaceState
 
 _UNKNOWN = -1
@@ -50,7 +50,7 @@ def counters(values: InterfaceCounters) -> models.InterfaceCounterDict:
     }
 
 
-def facts(version: VrpVersion, hostname: str, interfaces: list[str], serial: str = "") -> models.FactsDict:
+def facts(version: Version, hostname: str, interfaces: list[str], serial: str = "") -> models.FactsDict:
     """``get_facts()``: uptime in seconds (float)."""
     return {
         "os_version": version.os_version,

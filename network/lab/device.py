@@ -1,30 +1,32 @@
-"""A simulated device of the lab twin: its state, and a CLI session that speaks Huawei VRP5/VRP8.
+"""The lab twin's devices and the world they share: configuration, links, counters, neighbours, ping.
 
-The CLI is faithful where netmiko's stock ``huawei`` and ``huawei_vrpv8`` device types look:
-``<host>`` user view, ``system-view`` -> ``[host]`` (VRP8 ``[~host]``, ``[*host]`` with uncommitted
-changes), ``interface X`` -> ``[host-X]``, ``quit``, ``return``, ``undo …``, ``screen-length 0
-temporary``, ``save`` with its Y/N question, VRP8 ``commit``; errors in the vendor's wording. Display
-commands print the shapes of the real captures, so the toolkit's own parsers read them.
+A :class:`TwinDevice` holds its running configuration (and, on VRP8, sessions hold candidates).
+The :class:`Fabric` knows every twin and the inventory's links between them, so a device can show
+its IPv6 neighbours (when both ends of a link have addresses) and answer ``ping ipv6`` to a linked
+peer. Interface speeds are the link's capacity (the port's own speed where no link is declared);
+counters advance with the link's utilisation from :class:`~network.lab.conditions.Conditions`.
 """
 
 from __future__ import annotations
 
-import copy
+import hashlib
 import ipaddress
+import time
 from dataclasses import dataclass, field
 
+from network.devices.names import expand
 from network.inventory import Inventory
 from network.inventory.model import Device
-from network.lab import render
+from network.lab.conditions import Conditions
 
-UNRECOGNIZED = "Error: Unrecognized command found at '^' position."
-WRONG_PARAMETER = "Error: Wrong parameter found at '^' position."
-SUPPORTED_PLATFORMS = ("huawei_vrp5", "huawei_vrp8", "h3c_comware7")
+SUPPORTED_PLATFORMS = ("huawei_vrp5", "huawei_vrp8", "h3c_comware7", "cisco_ios")
+_PACKET_BYTES = 800  # average packet size the counters assume
+_LOOPBACK = {"cisco_ios": "Loopback0"}
 
 
 @dataclass
 class TwinInterface:
-    """An interface of a twin device: speed in Mbit/s (from the inventory), addresses as configured."""
+    """An interface of a twin: speed in Mbit/s, addresses as configured (``ADDR/LEN``, VRP's upper case)."""
 
     name: str
     speed: int | None
@@ -32,6 +34,7 @@ class TwinInterface:
     shutdown: bool = False
     ipv6_enabled: bool = False
     ipv6: list[str] = field(default_factory=list)
+    ipv4: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -39,33 +42,118 @@ class TwinConfig:
     """The configuration a twin holds (running, or a VRP8 candidate)."""
 
     interfaces: dict[str, TwinInterface]
+    ipv6: bool = False  # global IPv6 forwarding (VRP ``ipv6``, IOS ``ipv6 unicast-routing``)
+    statics: list[str] = field(default_factory=list)  # ``ip[v6] route-static …`` lines as entered
 
-    def lines(self, hostname: str) -> list[str]:
-        """``display current-configuration`` in VRP's layout."""
-        out = ["#", f" sysname {hostname}", "#", "ipv6", "#"]
+    def lines(self, hostname: str, platform: str) -> list[str]:
+        """``display current-configuration`` (``show running-config`` on IOS) in the platform's layout."""
+        if platform == "cisco_ios":
+            return self._ios_lines(hostname)
+        out = ["#", f" sysname {hostname}", "#"]
+        if self.ipv6:
+            out += ["ipv6", "#"]
         for interface in self.interfaces.values():
             out.append(f"interface {interface.name}")
             if interface.description:
                 out.append(f" description {interface.description}")
             if interface.shutdown:
                 out.append(" shutdown")
-            if interface.ipv6_enabled:
+            if interface.ipv6_enabled and platform != "h3c_comware7":
                 out.append(" ipv6 enable")
+            for address in interface.ipv4:
+                net = ipaddress.IPv4Interface(address)
+                out.append(f" ip address {net.ip} {net.netmask}")
             out.extend(f" ipv6 address {address}" for address in interface.ipv6)
+            out.append("#")
+        out.extend(self.statics)
+        if self.statics:
             out.append("#")
         out.append("return")
         return out
 
+    def _ios_lines(self, hostname: str) -> list[str]:
+        out = [
+            "Building configuration...",
+            "",
+            "Current configuration : 1024 bytes",
+            "!",
+            f"hostname {hostname}",
+        ]
+        out.append("!")
+        if self.ipv6:
+            out += ["ipv6 unicast-routing", "!"]
+        for interface in self.interfaces.values():
+            out.append(f"interface {interface.name}")
+            if interface.description:
+                out.append(f" description {interface.description}")
+            for address in interface.ipv4:
+                net = ipaddress.IPv4Interface(address)
+                out.append(f" ip address {net.ip} {net.netmask}")
+            if not interface.ipv4:
+                out.append(" no ip address")
+            if interface.shutdown:
+                out.append(" shutdown")
+            if interface.ipv6_enabled:
+                out.append(" ipv6 enable")
+            out.extend(f" ipv6 address {address}" for address in interface.ipv6)
+            out.append("!")
+        out.extend(self.statics)
+        out += ["!", "end"]
+        return out
+
+    def copy(self) -> TwinConfig:
+        """An independent copy (a VRP8 candidate, a saved configuration)."""
+        return TwinConfig(
+            {
+                name: TwinInterface(
+                    i.name, i.speed, i.description, i.shutdown, i.ipv6_enabled, list(i.ipv6), list(i.ipv4)
+                )
+                for name, i in self.interfaces.items()
+            },
+            self.ipv6,
+            list(self.statics),
+        )
+
+
+@dataclass
+class Trial:
+    """A trial (confirmed) commit: the configuration to go back to, and when (monotonic seconds)."""
+
+    previous: TwinConfig
+    deadline: float
+
+
+@dataclass
+class Endpoint:
+    """The far end of a link seen from one interface."""
+
+    link: str
+    device: str
+    interface: str
+
+
+@dataclass
+class _Counter:
+    rx_octets: float = 0.0
+    tx_octets: float = 0.0
+    at: float = 0.0
+
 
 @dataclass
 class TwinDevice:
-    """One simulated device: identity, running configuration, and (VRP8) the pending candidate."""
+    """One simulated device: identity, running configuration, when each address appeared, counters."""
 
     hostname: str
     platform: str
     model: str
     running: TwinConfig
+    serial: str = ""
     saved: bool = True
+    trial: Trial | None = None
+    fabric: Fabric | None = field(default=None, repr=False)
+    address_since: dict[tuple[str, str], float] = field(default_factory=dict)
+    _counters: dict[str, _Counter] = field(default_factory=dict, repr=False)
+    started: float = field(default_factory=time.monotonic)
 
     @property
     def vrp8(self) -> bool:
@@ -77,207 +165,177 @@ class TwinDevice:
         """H3C Comware 7: VRP-like views, its own messages and ``save force``."""
         return self.platform == "h3c_comware7"
 
+    def set_running(self, config: TwinConfig) -> None:
+        """Replace the running configuration (a VRP8 commit, a rollback) and note new addresses."""
+        self.running = config
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Note when each configured IPv6 address appeared (it is tentative for the DAD time)."""
+        now = time.monotonic()
+        present = {(i.name, a) for i in self.running.interfaces.values() for a in i.ipv6}
+        for key in present - self.address_since.keys():
+            self.address_since[key] = now
+        for key in self.address_since.keys() - present:
+            del self.address_since[key]
+
+    def address_state(self, interface: str, address: str) -> str:
+        """``preferred``, ``tentative`` (within the DAD time) or ``duplicate`` (the linked peer holds it)."""
+        fabric = self.fabric
+        dad = fabric.conditions.dad_seconds if fabric else 0.0
+        if fabric is not None and fabric.duplicate(self, interface, address):
+            return "duplicate"
+        since = self.address_since.get((interface, address), 0.0)
+        return "tentative" if time.monotonic() - since < dad else "preferred"
+
+    def mac(self, interface: str) -> str:
+        """A stable MAC per interface (Huawei's 00e0-fc OUI, H3C's 3822-d6, Cisco's aabb.cc)."""
+        digest = hashlib.sha256(f"{self.hostname}/{interface}".encode()).hexdigest()
+        prefix = {"h3c_comware7": "3822d6", "cisco_ios": "aabbcc"}.get(self.platform, "00e0fc")
+        return prefix + digest[:6]
+
+    def link_local(self, interface: str) -> str:
+        """The EUI-64 link-local address of an interface (upper case, as VRP prints it)."""
+        mac = bytes.fromhex(self.mac(interface))
+        eui = bytes([mac[0] ^ 0x02, *mac[1:3], 0xFF, 0xFE, *mac[3:]])
+        return str(ipaddress.IPv6Address(b"\xfe\x80" + bytes(6) + eui)).upper()
+
+    def counters(self, interface: TwinInterface) -> tuple[int, int]:
+        """Octets received and sent so far: they grow at the link's utilisation of the interface speed."""
+        now = time.monotonic()
+        counter = self._counters.setdefault(interface.name, _Counter(at=self.started))
+        if not interface.shutdown and interface.speed:
+            utilisation = self.fabric.utilisation(self.hostname, interface.name) if self.fabric else 0.0
+            rate = interface.speed * 1_000_000 / 8 * utilisation
+            elapsed = now - counter.at
+            counter.rx_octets += rate * elapsed
+            counter.tx_octets += rate * elapsed * 0.6
+        counter.at = now
+        return int(counter.rx_octets), int(counter.tx_octets)
+
+    @staticmethod
+    def packets(octets: int) -> int:
+        """Packets for a byte count (an average packet size)."""
+        return octets // _PACKET_BYTES
+
+
+@dataclass
+class Fabric:
+    """Every twin, the links between them, and the conditions they run under."""
+
+    devices: dict[str, TwinDevice]
+    peers: dict[tuple[str, str], Endpoint] = field(default_factory=dict)
+    conditions: Conditions = field(default_factory=Conditions)
+
+    def __post_init__(self) -> None:
+        for device in self.devices.values():
+            device.fabric = self
+
+    def peer(self, hostname: str, interface: str) -> tuple[TwinDevice, TwinInterface] | None:
+        """The device and interface at the far end of a link, when that device is in the lab."""
+        end = self.peers.get((hostname, interface))
+        if end is None or end.device not in self.devices:
+            return None
+        device = self.devices[end.device]
+        far = device.running.interfaces.get(end.interface)
+        return None if far is None else (device, far)
+
+    def utilisation(self, hostname: str, interface: str) -> float:
+        """The configured utilisation of the link on this interface (0 for interfaces without a link)."""
+        end = self.peers.get((hostname, interface))
+        return self.conditions.link(end.link if end else None)
+
+    def link_up(self, device: TwinDevice, interface: TwinInterface) -> bool:
+        """Both ends of the link are in the lab and neither is shut down."""
+        far = self.peer(device.hostname, interface.name)
+        return far is not None and not interface.shutdown and not far[1].shutdown
+
+    def duplicate(self, device: TwinDevice, interface: str, address: str) -> bool:
+        """The linked peer holds the same address (duplicate-address detection would fail)."""
+        far = self.peer(device.hostname, interface)
+        if far is None:
+            return False
+        mine = address.split("/", maxsplit=1)[0]
+        return any(a.split("/")[0] == mine for a in far[1].ipv6)
+
+    def neighbors(self, device: TwinDevice) -> list[tuple[str, str, str]]:
+        """(address, MAC, local interface) for each linked peer address, when both ends have addresses."""
+        out = []
+        for interface in device.running.interfaces.values():
+            far = self.peer(device.hostname, interface.name)
+            if far is None or not self.link_up(device, interface) or not interface.ipv6:
+                continue
+            peer, remote = far
+            if not remote.ipv6 or not (remote.ipv6_enabled or peer.comware):
+                continue
+            mac = peer.mac(remote.name)
+            out.append((peer.link_local(remote.name), mac, interface.name))
+            out += [
+                (a.split("/")[0], mac, interface.name) for a in remote.ipv6 if _same_net(a, interface.ipv6)
+            ]
+        return out
+
+    def reachable(self, device: TwinDevice, target: str) -> bool:
+        """``ping ipv6 target`` works: a linked peer holds it (not tentative), this end is on its prefix."""
+        try:
+            wanted = ipaddress.IPv6Address(target)
+        except ValueError:
+            return False
+        for interface in device.running.interfaces.values():
+            far = self.peer(device.hostname, interface.name)
+            if far is None or not self.link_up(device, interface):
+                continue
+            peer, remote = far
+            for address in remote.ipv6:
+                here = ipaddress.IPv6Interface(address)
+                if here.ip != wanted or not _same_net(address, interface.ipv6):
+                    continue
+                local = next(a for a in interface.ipv6 if _same_net(address, [a]))
+                states = (
+                    peer.address_state(remote.name, address),
+                    device.address_state(interface.name, local),
+                )
+                return states == ("preferred", "preferred")
+        return False
+
+
+def _same_net(address: str, others: list[str]) -> bool:
+    network = ipaddress.IPv6Interface(address).network
+    return any(ipaddress.IPv6Interface(other).network == network for other in others)
+
+
+def build_fabric(inventory: Inventory, conditions: Conditions | None = None) -> Fabric:
+    """One twin per inventory device of a supported platform; ports at their link's capacity."""
+    capacity: dict[tuple[str, str], int] = {}
+    peers: dict[tuple[str, str], Endpoint] = {}
+    for link in inventory.links:
+        for near, far in ((link.a, link.b), (link.b, link.a)):
+            capacity[(near.device, near.interface)] = link.capacity
+            peers[(near.device, near.interface)] = Endpoint(link.id, far.device, far.interface)
+    devices = {
+        device.hostname: _twin(device, capacity)
+        for device in inventory.devices
+        if device.platform in SUPPORTED_PLATFORMS
+    }
+    return Fabric(devices, peers, conditions or Conditions())
+
 
 def build_devices(inventory: Inventory) -> dict[str, TwinDevice]:
-    """One twin per inventory device on a Huawei platform, ports at the speed the inventory gives them."""
-    twins = {}
-    for device in inventory.devices:
-        if device.platform in SUPPORTED_PLATFORMS:
-            twins[device.hostname] = _twin(device)
-    return twins
+    """The twins of an inventory (with their fabric), keyed by hostname."""
+    return build_fabric(inventory).devices
 
 
-def _twin(device: Device) -> TwinDevice:
-    interfaces = {
-        i.name: TwinInterface(i.name, None if i.speed is None else i.speed // 10**6, i.description)
-        for i in device.interfaces
-    }
-    return TwinDevice(device.hostname, device.platform, device.model or "AR6280", TwinConfig(interfaces))
-
-
-class Session:
-    """One CLI session on a twin: modes, prompts, commands. Feed it lines; it returns what to print."""
-
-    def __init__(self, device: TwinDevice) -> None:
-        self.device = device
-        self.view = "user"  # user | system | interface
-        self.interface = ""
-        self.candidate: TwinConfig | None = None
-        self.pending_question: str = ""
-
-    # --- prompts -------------------------------------------------------------------------------
-
-    def prompt(self) -> str:
-        """The prompt for the current view (VRP8 marks uncommitted changes with ``*``)."""
-        host = self.device.hostname
-        if self.view == "user":
-            return f"<{host}>"
-        mark = ("*" if self.candidate is not None and self._dirty() else "~") if self.device.vrp8 else ""
-        suffix = f"-{self.interface}" if self.view == "interface" else ""
-        return f"[{mark}{host}{suffix}]"
-
-    def _dirty(self) -> bool:
-        return self.candidate is not None and self.candidate.lines("") != self.device.running.lines("")
-
-    @property
-    def config(self) -> TwinConfig:
-        """What configuration commands change: the candidate on VRP8, the running config on VRP5."""
-        if not self.device.vrp8:
-            return self.device.running
-        if self.candidate is None:
-            self.candidate = copy.deepcopy(self.device.running)
-        return self.candidate
-
-    # --- commands ------------------------------------------------------------------------------
-
-    def handle(self, line: str) -> str:
-        """The output of one input line (without the prompt)."""
-        command = " ".join(line.split())
-        if self.pending_question:
-            return self._answer(command)
-        if not command:
-            return ""
-        words = command.split()
-        head = words[0].lower()
-        if head in ("display", "dis"):
-            return self._display(words[1:])
-        if command.lower() == "screen-length 0 temporary" and not self.device.comware:
-            return "Info: The configuration takes effect on the current user terminal interface only."
-        if command.lower() == "screen-length disable" and self.device.comware:
-            return "% Screen-length configuration is disabled for current user."
-        if command.lower() == "save force" and self.device.comware:  # Comware saves from any view
-            self.device.saved = True
-            return (
-                "Validating file. Please wait...\n"
-                "Saved the current configuration to mainboard device successfully."
-            )
-        if self.view == "user":
-            return self._user(command)
-        return self._config(command, words)
-
-    def _user(self, command: str) -> str:
-        lowered = command.lower()
-        if lowered in ("system-view", "sys"):
-            self.view = "system"
-            if self.device.comware:
-                return "System View: return to User View with Ctrl+Z."
-            return "Enter system view, return user view with return command."
-        if lowered == "save force" and self.device.comware:
-            self.device.saved = True
-            return (
-                "Validating file. Please wait...\n"
-                "Saved the current configuration to mainboard device successfully."
-            )
-        if lowered == "save":
-            self.pending_question = "save"
-            return "Warning: The current configuration will be written to the device. Continue? [Y/N]:"
-        if lowered == "quit":
-            return ""
-        return self._error(command, UNRECOGNIZED)
-
-    def _answer(self, answer: str) -> str:
-        question, self.pending_question = self.pending_question, ""
-        if question == "save" and answer.lower() in ("y", "yes"):
-            self.device.saved = True
-            return (
-                "Now saving the current configuration to the slot 1 .\n"
-                "Info: Save the configuration successfully."
-            )
-        return "Info: The operation was cancelled."
-
-    def _config(self, command: str, words: list[str]) -> str:
-        lowered = command.lower()
-        if lowered == "return":
-            self.view, self.interface = "user", ""
-            return ""
-        if lowered == "quit":
-            self.view, self.interface = ("system", "") if self.view == "interface" else ("user", "")
-            return ""
-        if lowered == "commit" and self.device.vrp8:
-            if self.candidate is not None:
-                self.device.running, self.candidate = self.candidate, None
-                self.device.saved = False
-            return ""
-        if lowered.startswith("interface "):
-            name = command.split(maxsplit=1)[1]
-            if name not in self.config.interfaces:
-                return self._error(command, WRONG_PARAMETER, command.index(name))
-            self.view, self.interface = "interface", name
-            return ""
-        if self.view == "interface":
-            return self._interface_command(command, words)
-        return self._error(command, UNRECOGNIZED)
-
-    def _interface_command(self, command: str, words: list[str]) -> str:
-        interface = self.config.interfaces[self.interface]
-        undo = words[0].lower() == "undo"
-        rest = words[1:] if undo else words
-        keyword = " ".join(rest[:2]).lower()
-        if rest and rest[0].lower() == "description":
-            interface.description = "" if undo else " ".join(rest[1:])
-        elif rest and rest[0].lower() == "shutdown":
-            interface.shutdown = not undo
-        elif keyword == "ipv6 enable":
-            interface.ipv6_enabled = not undo
-        elif keyword.startswith("ipv6 address") and len(rest) == 3:
-            return self._ipv6_address(command, interface, rest[2], undo)
-        else:
-            return self._error(command, UNRECOGNIZED)
-        self._touched()
-        return ""
-
-    def _ipv6_address(self, command: str, interface: TwinInterface, value: str, undo: bool) -> str:
-        try:
-            address = ipaddress.IPv6Interface(value)
-        except ValueError:
-            return self._error(command, WRONG_PARAMETER, command.index(value))
-        text = f"{address.ip.compressed.upper()}/{address.network.prefixlen}"
-        if undo:
-            if text not in interface.ipv6:
-                return "Error: The address does not exist."
-            interface.ipv6.remove(text)
-        else:
-            if self.device.comware:
-                interface.ipv6_enabled = True  # Comware enables IPv6 with the first address
-            elif not interface.ipv6_enabled:
-                return "Error: Please enable IPv6 on the interface first."
-            if text not in interface.ipv6:
-                interface.ipv6.append(text)
-        self._touched()
-        return ""
-
-    def _touched(self) -> None:
-        if not self.device.vrp8:
-            self.device.saved = False
-
-    # --- display -------------------------------------------------------------------------------
-
-    def _display(self, words: list[str]) -> str:
-        what = " ".join(words).lower()
-        if what == "version":
-            return render.version(self.device)
-        if self.device.comware and what.startswith("interface") and what != "interface brief":
-            name = " ".join(words[1:])
-            if name and name not in self.device.running.interfaces:
-                return self._error("display " + " ".join(words), WRONG_PARAMETER, len("display interface "))
-            return render.comware_interfaces(self.device, name or None)
-        if what in ("current-configuration", "current"):
-            return "\n".join(self.device.running.lines(self.device.hostname))
-        if what == "interface brief":
-            return render.interface_brief(self.device)
-        if what.startswith("interface"):
-            name = " ".join(words[1:])
-            if name and name not in self.device.running.interfaces:
-                return self._error("display " + " ".join(words), WRONG_PARAMETER, len("display interface "))
-            return render.interfaces(self.device, name or None)
-        return self._error("display " + " ".join(words), UNRECOGNIZED, len("display "))
-
-    def _error(self, command: str, message: str, column: int = 0) -> str:
-        """An error in the platform's wording: Comware starts its messages with ``%``."""
-        text = _error(command, message, column)
-        return text.replace("Error: ", "% ") if self.device.comware else text
-
-
-def _error(command: str, message: str, column: int = 0) -> str:
-    """VRP's error: a caret under the offending position, then the message."""
-    return f"{' ' * (column + 1)}^\n{message}"
+def _twin(device: Device, capacity: dict[tuple[str, str], int]) -> TwinDevice:
+    interfaces: dict[str, TwinInterface] = {}
+    for interface in device.interfaces:
+        bits = capacity.get((device.hostname, interface.name), interface.speed)
+        speed = None if bits is None else max(1, bits // 10**6)
+        name = expand(interface.name, device.platform)  # IOS spells it Loopback0, VRP LoopBack0
+        interfaces[name] = TwinInterface(name, speed, interface.description)
+    if isinstance(device.management, ipaddress.IPv4Address):
+        loopback = _LOOPBACK.get(device.platform, "LoopBack0")
+        interfaces.setdefault(loopback, TwinInterface(loopback, None, "management"))
+        interfaces[loopback].ipv4.append(f"{device.management}/32")
+    serial = hashlib.sha256(device.hostname.encode()).hexdigest()[:12].upper()
+    model = device.model or {"cisco_ios": "ISR4331", "h3c_comware7": "MSR3620"}.get(device.platform, "AR6280")
+    return TwinDevice(device.hostname, device.platform, model, TwinConfig(interfaces), serial=f"21{serial}")

@@ -5,3 +5,4 @@ PASSWORD_VARIABLE = "EGOV_LAB_PASSWORD"
 LAB_JSON = "lab.json"
 PIDFILE = ".egov-lab.pid"
 LOGFILE = ".egov-lab.log"
+CONTROL_FILE = ".egov-lab.control.json"  # the lab's current conditions; `egov lab set` rewrites it

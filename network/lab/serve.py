@@ -3,6 +3,9 @@
 ``python -m network.lab.serve INVENTORY_DIR --lab-json lab.json --pidfile .egov-lab.pid`` is what
 ``egov lab up --detach`` starts in the background; ``egov lab down`` ends it by its process id.
 The password comes from ``EGOV_LAB_PASSWORD`` and is never written to lab.json.
+
+``--control FILE`` names the conditions file (faults, utilisation): read at start and again on
+SIGHUP, which is how ``egov lab set`` changes a running lab.
 """
 
 from __future__ import annotations
@@ -13,12 +16,15 @@ import fnmatch
 import json
 import os
 import signal
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from network.devices.transport import NETMIKO_DEVICE_TYPES
 from network.inventory import load_inventory
-from network.lab.device import TwinDevice, build_devices
+from network.lab.conditions import Conditions, ConditionsError, load_conditions
+from network.lab.device import Fabric, TwinDevice, build_fabric
 from network.lab.files import LAB_JSON, PASSWORD_VARIABLE, USERNAME
 from network.lab.server import Lab, Listener
 from network.textfiles import write_files
@@ -46,29 +52,76 @@ def lab_entries(listeners: list[Listener]) -> list[dict[str, Any]]:
     ]
 
 
-async def serve(inventory_dir: Path, pattern: str | None, lab_json: Path, pidfile: Path | None) -> None:
+@dataclass
+class Options:
+    """How to serve: which devices, where to write, how devices listen and authenticate."""
+
+    inventory: Path
+    pattern: str | None = None
+    lab_json: Path = Path(LAB_JSON)
+    pidfile: Path | None = None
+    control: Path | None = None
+    per_device_address: bool = False
+    port: int = 0
+    authorized_keys: Path | None = None
+
+
+def _reload(fabric: Fabric, control: Path) -> None:
+    """SIGHUP: take the control file's conditions; a bad file is logged and the old ones are kept."""
+    try:
+        fabric.conditions.update(load_conditions(control))
+    except ConditionsError as problem:
+        print(f"egov lab: control file ignored: {problem}", file=sys.stderr, flush=True)
+
+
+async def serve(options: Options) -> None:
     """Start the twin, write lab.json (and the pid file), and run until SIGTERM or SIGINT."""
     password = os.environ.get(PASSWORD_VARIABLE)
     if not password:
         raise SystemExit(f"{PASSWORD_VARIABLE} is not set")
-    devices = select(build_devices(load_inventory(inventory_dir).inventory), pattern)
-    if not devices:
+    conditions = Conditions()
+    if options.control is not None and options.control.exists():
+        try:
+            conditions = load_conditions(options.control)
+        except ConditionsError as problem:
+            raise SystemExit(str(problem)) from None
+    fabric = build_fabric(load_inventory(options.inventory).inventory, conditions)
+    fabric.devices = select(fabric.devices, options.pattern)
+    if not fabric.devices:
         raise SystemExit("no device of a supported platform matches")
-    lab = Lab(devices, USERNAME, password)
-    listeners = await lab.start()
-    document = {"inventory": str(inventory_dir), "pid": os.getpid(), "devices": lab_entries(listeners)}
+    lab = Lab(
+        fabric,
+        USERNAME,
+        password,
+        per_device_address=options.per_device_address,
+        port=options.port,
+        authorized_keys_file=options.authorized_keys,
+    )
+    try:
+        listeners = await lab.start()
+    except (OSError, ValueError) as problem:
+        raise SystemExit(f"cannot listen: {problem}") from None
+    document = {
+        "inventory": str(options.inventory),
+        "pid": os.getpid(),
+        "key_auth": options.authorized_keys is not None,
+        "devices": lab_entries(listeners),
+    }
+    lab_json = options.lab_json
     write_files(lab_json.parent, {lab_json.name: json.dumps(document, indent=2) + "\n"})
-    if pidfile is not None:
-        write_files(pidfile.parent, {pidfile.name: f"{os.getpid()}\n"})
+    if options.pidfile is not None:
+        write_files(options.pidfile.parent, {options.pidfile.name: f"{os.getpid()}\n"})
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
+    if options.control is not None:
+        loop.add_signal_handler(signal.SIGHUP, _reload, fabric, options.control)
     try:
         await stop.wait()
     finally:
         lab.close()
-        for path in (lab_json, pidfile):
+        for path in (lab_json, options.pidfile):
             if path is not None:
                 path.unlink(missing_ok=True)
 
@@ -80,15 +133,22 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--devices", default=None, help="hostname glob, e.g. 'SW-*'")
     parser.add_argument("--lab-json", type=Path, default=Path(LAB_JSON))
     parser.add_argument("--pidfile", type=Path, default=None)
+    parser.add_argument("--control", type=Path, default=None, help="conditions file, reloaded on SIGHUP")
+    parser.add_argument("--per-device-address", action="store_true", help="each device on its own 127.x.y.z")
+    parser.add_argument("--port", type=int, default=0, help="the shared port with --per-device-address")
+    parser.add_argument("--authorized-keys", type=Path, default=None, help="also accept these public keys")
     args = parser.parse_args(argv)
-    asyncio.run(
-        serve(
-            args.inventory,
-            args.devices,
-            args.lab_json.resolve(),
-            args.pidfile.resolve() if args.pidfile else None,
-        )
+    options = Options(
+        args.inventory,
+        args.devices,
+        args.lab_json.resolve(),
+        args.pidfile.resolve() if args.pidfile else None,
+        args.control.resolve() if args.control else None,
+        args.per_device_address,
+        args.port,
+        args.authorized_keys.resolve() if args.authorized_keys else None,
     )
+    asyncio.run(serve(options))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,107 @@
+"""Configuration diffs with hier_config: remediation (running -> intended) and rollback, as CLI lines.
+
+hier_config knows each platform's negation (``undo`` on VRP and Comware, ``no`` on IOS) and which
+lines are sections. :func:`cli_lines` flattens its result into the lines a session types, leaving
+each section with ``quit`` (VRP, Comware) or ``exit`` (IOS) so that the next line lands in the right view.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from hier_config import HConfig, Platform, WorkflowRemediation, get_hconfig
+
+_PLATFORMS = {
+    "huawei_vrp5": Platform.HUAWEI_VRP,
+    "huawei_vrp8": Platform.HUAWEI_VRP,
+    "h3c_comware7": Platform.HP_COMWARE5,  # hier_config's Comware rules (undo, sections) fit Comware 7
+    "cisco_ios": Platform.CISCO_IOS,
+}
+# Lines that frame a configuration dump rather than configure anything.
+_NOISE = ("#", "!", "return", "end", "Building configuration", "Current configuration")
+
+
+@dataclass(frozen=True)
+class ConfigDiff:
+    """What a change does: ``remediation`` turns running into intended, ``rollback`` undoes it (CLI lines)."""
+
+    remediation: tuple[str, ...]
+    rollback: tuple[str, ...]
+    remediation_text: str = ""
+    rollback_text: str = ""
+
+    @property
+    def empty(self) -> bool:
+        """Running already is the intended configuration."""
+        return not self.remediation
+
+    def text(self) -> str:
+        """The remediation as an indented tree, for ``compare_config`` and ``--check`` output."""
+        return self.remediation_text
+
+
+def clean(text: str) -> str:
+    """A configuration dump without its frame (``#``/``!`` separators, ``return``, banners)."""
+    lines = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith(_NOISE):
+            continue
+        lines.append(line.rstrip())
+    return "\n".join(lines)
+
+
+def hconfig(platform: str, text: str) -> HConfig:
+    """The hier_config tree of a configuration text on ``platform``."""
+    return get_hconfig(_PLATFORMS[platform], clean(text))
+
+
+def cli_lines(tree: HConfig | Any, platform: str) -> tuple[str, ...]:
+    """The lines to type for a hier_config tree: sections entered, filled, then left.
+
+    Top-level order: global lines that switch something on, then sections, then global lines that
+    switch something off, so that a feature is on before interfaces use it and off only after.
+    """
+    leave = "exit" if platform == "cisco_ios" else "quit"
+    out: list[str] = []
+
+    def walk(node: Any) -> None:
+        for child in node.children:
+            out.append(child.text)
+            if child.children:
+                walk(child)
+                out.append(leave)
+
+    for child in sorted(tree.children, key=_stage):
+        out.append(child.text)
+        if child.children:
+            walk(child)
+            out.append(leave)
+    return tuple(out)
+
+
+def _stage(node: Any) -> int:
+    """Global switches on first (VRP wants ``ipv6`` before ``ipv6 enable``), sections, then global undos."""
+    if node.children:
+        return 1
+    return 2 if node.text.startswith(("undo ", "no ")) else 0
+
+
+def diff(platform: str, running: str, intended: str) -> ConfigDiff:
+    """hier_config remediation and rollback between two full configurations."""
+    workflow = WorkflowRemediation(hconfig(platform, running), hconfig(platform, intended))
+    remediation, rollback = workflow.remediation_config, workflow.rollback_config
+    return ConfigDiff(
+        cli_lines(remediation, platform),
+        cli_lines(rollback, platform),
+        "\n".join(remediation.dump_simple()),
+        "\n".join(rollback.dump_simple()),
+    )
+
+
+def merged(platform: str, running: str, lines: str) -> str:
+    """The configuration ``running`` becomes when ``lines`` are merged into it (NAPALM's merge)."""
+    tree = hconfig(platform, running)
+    tree.merge(hconfig(platform, lines))
+    return "\n".join(tree.dump_simple())

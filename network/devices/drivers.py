@@ -1,0 +1,246 @@
+"""Platform drivers: Huawei VRP5 and VRP8, H3C Comware 7, Cisco IOS.
+
+Each names its platform's commands and parsers and how a change is applied:
+
+- VRP5 (netmiko ``huawei``): lines apply as typed; then ``save`` (Y/N). No trial commit on the platform.
+- VRP8 (``huawei_vrpv8``): lines go to the candidate; ``commit`` applies them all at once, ``commit trial N``
+  reverts after N seconds unless a plain ``commit`` confirms it (``abort trial`` reverts at once).
+- Comware 7 (``hp_comware``): lines apply as typed; ``configuration commit delay M`` first makes the change a
+  trial that reverts after M minutes unless ``configuration commit`` comes; ``save force``.
+- IOS (``cisco_ios``): lines apply as typed; ``write memory``. No trial commit here (IOS's needs an archive).
+"""
+
+from __future__ import annotations
+
+import re
+
+from napalm.base.exceptions import CommitError
+
+from network.devices.addresses import (
+    InterfaceAddress,
+    parse_comware_ipv6_neighbors,
+    parse_ios_ipv6_brief,
+    parse_ipv4_addresses,
+    parse_ipv6_interfaces,
+)
+from network.devices.base import ERROR_PATTERN, EgovDriver, minutes
+from network.devices.facts import (
+    Ipv6Neighbor,
+    Version,
+    parse_comware_version,
+    parse_ios_version,
+    parse_serial,
+    parse_vrp_ipv6_neighbors,
+    parse_vrp_version,
+)
+from network.devices.interfaces import (
+    InterfaceState,
+    parse_comware_interfaces,
+    parse_ios_interfaces,
+    parse_vrp_interfaces,
+)
+from network.devices.names import expand
+
+
+class _VrpFamily(EgovDriver):
+    """What VRP5, VRP8 and Comware share: ``display`` commands, ``display ipv6 interface``."""
+
+    family = "huawei"
+
+    def running_config(self) -> str:
+        """``display current-configuration``."""
+        return self._send("display current-configuration")
+
+    def _interfaces_text(self) -> str:
+        return self._send("display interface")
+
+    def addresses(self) -> list[InterfaceAddress]:
+        """IPv4 from ``display interface``, IPv6 (with DAD state) from ``display ipv6 interface``."""
+        ipv4 = parse_ipv4_addresses(self._interfaces_text(), self.family)
+        ipv6, _ = parse_ipv6_interfaces(self._send("display ipv6 interface"))
+        return ipv4 + ipv6
+
+
+class Vrp5Driver(_VrpFamily):
+    """Huawei VRP5 (AR routers, S switches): immediate apply, then ``save``."""
+
+    platform = "huawei_vrp5"
+
+    def _version(self) -> Version:
+        return parse_vrp_version(self._send("display version"))
+
+    def _serial(self) -> str:
+        return parse_serial(self._send("display esn"))
+
+    def interfaces(self) -> dict[str, InterfaceState]:
+        """``display interface``: ``Speed : 1000`` -> 1000 Mbit/s."""
+        return parse_vrp_interfaces(self._interfaces_text())
+
+    def ipv6_neighbors(self) -> list[Ipv6Neighbor]:
+        """``display ipv6 neighbors``, interface names expanded (``GE0/0/1`` -> ``GigabitEthernet0/0/1``)."""
+        entries = parse_vrp_ipv6_neighbors(self._send("display ipv6 neighbors"))
+        return [_expanded(entry, self.platform) for entry in entries]
+
+    def _apply(self, lines: tuple[str, ...], trial_seconds: int | None) -> None:
+        self._configure(lines)
+
+    def _save(self) -> None:
+        output = self.device.save_config()
+        _check(self.hostname, output, "save")
+
+
+class Vrp8Driver(Vrp5Driver):
+    """Huawei VRP8 (NE, CX, CE): two-stage ``commit``, trial commits with ``commit trial N``."""
+
+    platform = "huawei_vrp8"
+    trial_supported = True
+
+    def _apply(self, lines: tuple[str, ...], trial_seconds: int | None) -> None:
+        command = "commit" if trial_seconds is None else f"commit trial {max(60, trial_seconds)}"
+        self._configure([*lines, command])  # a refused line or commit drops the candidate
+
+    def _refused(self) -> None:
+        self._send("clear configuration candidate", expect_string=self._config_prompt())
+
+    def _confirm(self) -> None:
+        output = self._configure(["commit"], leave=True)
+        _check(self.hostname, output, "commit")
+
+    def _abort_trial(self) -> None:
+        output = self._configure(["abort trial"], leave=True)
+        _check(self.hostname, output, "abort trial")
+
+
+class Comware7Driver(_VrpFamily):
+    """H3C Comware 7: immediate apply; ``configuration commit delay`` trials; ``save force``."""
+
+    platform = "h3c_comware7"
+    family = "comware"
+    trial_supported = True
+
+    def _version(self) -> Version:
+        return parse_comware_version(self._send("display version"))
+
+    def _serial(self) -> str:
+        return parse_serial(self._send("display device manuinfo"))
+
+    def interfaces(self) -> dict[str, InterfaceState]:
+        """``display interface``: ``Bandwidth: 1000000 kbps`` -> 1000 Mbit/s."""
+        return parse_comware_interfaces(self._interfaces_text())
+
+    def ipv6_neighbors(self) -> list[Ipv6Neighbor]:
+        """``display ipv6 neighbors all``."""
+        return parse_comware_ipv6_neighbors(self._send("display ipv6 neighbors all"))
+
+    def _apply(self, lines: tuple[str, ...], trial_seconds: int | None) -> None:
+        prefix = [] if trial_seconds is None else [f"configuration commit delay {minutes(trial_seconds)}"]
+        self._configure([*prefix, *lines])
+
+    def _save(self) -> None:
+        output = self._send("save force", expect_string=r"[>\]]")
+        _check(self.hostname, output, "save force")
+
+    def _confirm(self) -> None:
+        self._configure(["configuration commit"])
+
+    def _abort_trial(self) -> None:
+        if self.state.pre_change is not None:
+            self._restore(self.state.pre_change)
+        self._configure(["configuration commit"])
+
+
+class IosDriver(EgovDriver):
+    """Cisco IOS: immediate apply, ``write memory``; parsing through ntc-templates where it has templates."""
+
+    platform = "cisco_ios"
+    config_enter = "configure terminal"
+    leave_config = "end"
+
+    def _config_prompt(self) -> str:
+        return rf"{re.escape(self.device.base_prompt)}\(config[^)]*\)#"
+
+    def _exec_prompt(self) -> str:
+        return rf"{re.escape(self.device.base_prompt)}#"
+
+    def _version(self) -> Version:
+        return parse_ios_version(self._send("show version"))
+
+    def running_config(self) -> str:
+        """``show running-config``."""
+        return self._send("show running-config")
+
+    def interfaces(self) -> dict[str, InterfaceState]:
+        """``show interfaces``: ``BW 100000 Kbit/sec`` -> 100 Mbit/s."""
+        return parse_ios_interfaces(self._send("show interfaces"))
+
+    def addresses(self) -> list[InterfaceAddress]:
+        """IPv4 from ``show interfaces``; IPv6 from ``show ipv6 interface brief``, lengths from the config."""
+        ipv4 = parse_ipv4_addresses(self._send("show interfaces"), "ios")
+        lengths = {}
+        for line in self.running_config().splitlines():
+            words = line.split()
+            if len(words) == 3 and words[:2] == ["ipv6", "address"] and "/" in words[2]:
+                address, length = words[2].split("/")
+                lengths[address.lower()] = int(length)
+        return ipv4 + parse_ios_ipv6_brief(self._send("show ipv6 interface brief"), lengths)
+
+    def ipv6_neighbors(self) -> list[Ipv6Neighbor]:
+        """``show ipv6 neighbors`` through ntc-templates."""
+        from ntc_templates.parse import parse_output  # noqa: PLC0415
+
+        rows = parse_output(
+            platform="cisco_ios", command="show ipv6 neighbors", data=self._send("show ipv6 neighbors")
+        )
+        return [
+            Ipv6Neighbor(
+                address=row["address"].lower(),
+                mac=row["mac_address"],
+                interface=expand(row["interface"], self.platform),
+                state=row["type"],
+                age=int(row["age"]) * 60 if row["age"].isdigit() else None,  # IOS prints minutes
+            )
+            for row in rows
+        ]
+
+    def _apply(self, lines: tuple[str, ...], trial_seconds: int | None) -> None:
+        self._configure(lines)
+
+    def _save(self) -> None:
+        output = self._send("write memory", expect_string=r"#")
+        _check(self.hostname, output, "write memory")
+
+
+def _expanded(entry: Ipv6Neighbor, platform: str) -> Ipv6Neighbor:
+    return Ipv6Neighbor(
+        entry.address,
+        entry.mac,
+        expand(entry.interface, platform),
+        entry.state,
+        entry.age,
+        entry.vlan,
+        entry.is_router,
+    )
+
+
+def _check(hostname: str, output: str, what: str) -> None:
+    if re.search(ERROR_PATTERN, output) or "%Error" in output:
+        line = next((x.strip() for x in output.splitlines() if "rror" in x), output.strip())
+        raise CommitError(f"{hostname}: {what} failed: {line}")
+
+
+DRIVERS: dict[str, type[EgovDriver]] = {
+    "huawei_vrp5": Vrp5Driver,
+    "huawei_vrp8": Vrp8Driver,
+    "h3c_comware7": Comware7Driver,
+    "cisco_ios": IosDriver,
+}
+
+
+def driver_for(platform: str) -> type[EgovDriver]:
+    """The driver class of an inventory platform; KeyError names the platforms there are."""
+    try:
+        return DRIVERS[platform]
+    except KeyError:
+        raise KeyError(
+            f"no driver for platform {platform!r}; platforms: {', '.join(sorted(DRIVERS))}"
+        ) from None

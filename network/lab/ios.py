@@ -1,0 +1,196 @@
+"""A minimal Cisco IOS session for the twin: enough for netmiko's stock ``cisco_ios`` device type.
+
+``host#`` (the lab user is privileged), ``configure terminal`` -> ``host(config)#``, ``interface X`` ->
+``host(config-if)#``, ``exit``, ``end``, ``no …``, ``terminal length 0``, ``terminal width``,
+``write memory``; ``show version``, ``show running-config``, ``show interfaces [X]``,
+``show ipv6 interface brief``, ``show ipv6 neighbors``, ``ping ipv6 X``. Errors as IOS words them.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Callable
+
+from network.devices.names import expand
+from network.lab import render
+from network.lab.device import TwinInterface
+from network.lab.session import BaseSession, Closed
+
+INVALID = "% Invalid input detected at '^' marker."
+INCOMPLETE = "% Incomplete command."
+
+
+class IosSession(BaseSession):
+    """One IOS CLI session on a twin."""
+
+    view = "exec"  # exec | config | interface
+    interface = ""
+
+    def prompt(self) -> str:
+        """``host#``, ``host(config)#``, ``host(config-if)#``."""
+        host = self.device.hostname
+        return {"exec": f"{host}#", "config": f"{host}(config)#", "interface": f"{host}(config-if)#"}[
+            self.view
+        ]
+
+    def respond(self, line: str) -> str:
+        """The output of one input line (without the prompt)."""
+        command = " ".join(line.split())
+        if not command:
+            return ""
+        lowered = command.lower()
+        if lowered.startswith(("show ", "sh ")) or lowered.startswith("do show "):
+            return self._show(lowered.removeprefix("do ").split()[1:], command)
+        if lowered.startswith("ping "):
+            return self._ping(command.split()[-1])
+        if self.view == "exec":
+            return self._exec(lowered, command)
+        return self._configure(lowered, command)
+
+    def _configure(self, lowered: str, command: str) -> str:
+        if lowered in ("end", "exit"):
+            back = "config" if lowered == "exit" and self.view == "interface" else "exec"
+            self.view, self.interface = back, ""
+            return ""
+        if lowered.startswith("interface "):
+            name = expand(command.split(maxsplit=1)[1].replace(" ", ""), self.device.platform)
+            if name not in self.device.running.interfaces:
+                return self._error(command, len("interface "))
+            self.view, self.interface = "interface", name
+            return ""
+        if self.faulty("reject"):
+            return self._error(command)
+        if self.view == "interface":
+            return self._interface(command)
+        return self._global(command)
+
+    def _exec(self, lowered: str, command: str) -> str:
+        if lowered in ("terminal length 0", "terminal no monitor") or lowered.startswith("terminal width"):
+            return ""
+        if lowered in ("configure terminal", "conf t"):
+            self.view = "config"
+            return "Enter configuration commands, one per line.  End with CNTL/Z."
+        if lowered in ("write memory", "write mem", "write", "wr", "copy running-config startup-config"):
+            return self._save()
+        if lowered in ("exit", "quit", "logout"):
+            raise Closed("exit")
+        return self._error(command)
+
+    def _save(self) -> str:
+        if self.faulty("drop-commit"):
+            raise Closed("injected drop during write memory")
+        if self.faulty("commit-fail"):
+            return "Building configuration...\n%Error opening nvram:startup-config (Device or resource busy)"
+        self.device.saved = True
+        return "Building configuration...\n[OK]"
+
+    def _global(self, command: str) -> str:
+        words = command.split()
+        negate = words[0].lower() == "no"
+        rest = words[1:] if negate else words
+        lowered = [w.lower() for w in rest]
+        config = self.device.running
+        if lowered == ["ipv6", "unicast-routing"]:
+            config.ipv6 = not negate
+        elif lowered[:2] in (["ip", "route"], ["ipv6", "route"]):
+            line = " ".join(rest)
+            if negate and line in config.statics:
+                config.statics.remove(line)
+            elif not negate and line not in config.statics:
+                config.statics.append(line)
+        else:
+            return self._error(command)
+        self._touched()
+        return ""
+
+    def _interface(self, command: str) -> str:
+        interface = self.device.running.interfaces[self.interface]
+        words = command.split()
+        negate = words[0].lower() == "no"
+        rest = words[1:] if negate else words
+        keyword = " ".join(rest[:2]).lower()
+        handlers: dict[str, Callable[[], str]] = {
+            "description": lambda: self._set(interface, "description", "" if negate else " ".join(rest[1:])),
+            "shutdown": lambda: self._set(interface, "shutdown", not negate),
+            "ipv6 enable": lambda: self._set(interface, "ipv6_enabled", not negate),
+            "ipv6 address": lambda: self._ipv6(command, interface, rest, negate),
+            "ip address": lambda: self._ipv4(command, interface, rest, negate),
+        }
+        key = keyword if keyword in handlers else (rest[0].lower() if rest else "")
+        if key not in handlers:
+            return self._error(command)
+        return handlers[key]()
+
+    def _set(self, interface: TwinInterface, attribute: str, value: object) -> str:
+        setattr(interface, attribute, value)
+        self._touched()
+        return ""
+
+    def _ipv6(self, command: str, interface: TwinInterface, rest: list[str], negate: bool) -> str:
+        if negate and len(rest) == 2:
+            interface.ipv6.clear()
+            return self._set(interface, "ipv6_enabled", interface.ipv6_enabled)
+        try:
+            address = ipaddress.IPv6Interface(rest[2])
+        except (ValueError, IndexError):
+            return INCOMPLETE if len(rest) < 3 else self._error(command, command.index(rest[2]))
+        text = f"{address.ip.compressed.upper()}/{address.network.prefixlen}"
+        if negate and text in interface.ipv6:
+            interface.ipv6.remove(text)
+        elif not negate and text not in interface.ipv6:
+            interface.ipv6.append(text)
+        self._touched()
+        return ""
+
+    def _ipv4(self, command: str, interface: TwinInterface, rest: list[str], negate: bool) -> str:
+        if negate and len(rest) == 2:
+            interface.ipv4.clear()
+            self._touched()
+            return ""
+        try:
+            address = ipaddress.IPv4Interface("/".join(rest[2:4]))
+        except (ValueError, IndexError):
+            return INCOMPLETE if len(rest) < 4 else self._error(command, len("ip address "))
+        text = f"{address.ip}/{address.network.prefixlen}"
+        if negate:
+            if text in interface.ipv4:
+                interface.ipv4.remove(text)
+        else:
+            interface.ipv4[:] = [text]
+        self._touched()
+        return ""
+
+    def _touched(self) -> None:
+        self.device.saved = False
+        self.device.refresh()
+
+    def _show(self, words: list[str], command: str) -> str:
+        what = " ".join(words)
+        device = self.device
+        shows: dict[str, Callable[[], str]] = {
+            "version": lambda: render.ios_version(device),
+            "running-config": lambda: "\n".join(device.running.lines(device.hostname, device.platform)),
+            "run": lambda: "\n".join(device.running.lines(device.hostname, device.platform)),
+            "ipv6 interface brief": lambda: render.ios_ipv6_interface_brief(device),
+            "ipv6 neighbors": lambda: render.ios_ipv6_neighbors(device),
+        }
+        if what in shows:
+            return shows[what]()
+        if what == "interfaces" or what.startswith("interfaces "):
+            name = expand("".join(words[1:]), device.platform) if len(words) > 1 else ""
+            if name and name not in device.running.interfaces:
+                return self._error(command, len("show interfaces "))
+            return render.ios_interfaces(device, name or None)
+        return self._error(command, len("show "))
+
+    def _ping(self, target: str) -> str:
+        try:
+            address = str(ipaddress.IPv6Address(target))
+        except ValueError:
+            return "% Unrecognized host or address, or protocol not running."
+        fabric = self.device.fabric
+        return render.ios_ping(address, fabric is not None and fabric.reachable(self.device, address))
+
+    def _error(self, command: str, column: int = 0) -> str:
+        # IOS puts the caret under the offending character, counting the prompt.
+        return f"{' ' * (len(self.prompt()) + column)}^\n{INVALID}"
