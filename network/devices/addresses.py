@@ -61,7 +61,9 @@ def parse_ipv6_interfaces(text: str) -> tuple[list[InterfaceAddress], dict[str, 
 _VRP_HEADER = re.compile(r"^(?P<name>\S+) current state : ")
 _COMWARE_HEADER = re.compile(r"^(?P<name>[A-Za-z][\w/.:-]*\d)\s*$")
 _IOS_HEADER = re.compile(r"^(?P<name>\S+) is (?:administratively )?(?:up|down)")
-_IPV4 = re.compile(r"^\s*Internet [Aa]ddress(?: is|:)(?: negotiated,)? (?P<address>\d+\.\d+\.\d+\.\d+)/(?P<length>\d+)")
+_IPV4 = re.compile(
+    r"^\s*Internet [Aa]ddress(?: is|:)(?: negotiated,)? (?P<address>\d+\.\d+\.\d+\.\d+)/(?P<length>\d+)"
+)
 
 
 def parse_ipv4_addresses(text: str, family: str) -> list[InterfaceAddress]:

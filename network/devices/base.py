@@ -138,6 +138,8 @@ class EgovDriver(NetworkDriver):  # type: ignore[misc]  # napalm's base class is
     trial_supported = False
     config_enter = "system-view"
     leave_config = "return"
+    version_command = "display version"
+    version_marker = r"(?:VRP \(R\) software|Comware Software)"
 
     def __init__(
         self,
@@ -172,6 +174,16 @@ class EgovDriver(NetworkDriver):  # type: ignore[misc]  # napalm's base class is
             raise ConnectionException(f"{self.hostname}:{self.port}: authentication failed") from problem
         except (NetmikoTimeoutException, OSError, EOFError) as problem:
             raise ConnectionException(f"{self.hostname}:{self.port}: cannot connect ({problem})") from problem
+        self._resync()
+
+    def _resync(self) -> None:
+        """Wait for the answer to a known command, so that no late answer is taken for the next one.
+
+        netmiko clears its buffer 0.3 s after disabling paging; a slow device answers later, and every
+        later command would then read the answer before its own. Waiting for ``display version``'s own
+        words, then the prompt, discards anything late before them.
+        """
+        self._send(self.version_command, expect_string=rf"{self.version_marker}[\s\S]*?{self._exec_prompt()}")
 
     def close(self) -> None:
         """Disconnect (quietly if the device already dropped the session)."""
@@ -189,10 +201,32 @@ class EgovDriver(NetworkDriver):  # type: ignore[misc]  # napalm's base class is
             raise ConnectionClosedException(f"{self.hostname}: not connected (call open() first)")
         try:
             kwargs.setdefault("read_timeout", self.timeout)
+            # Always the prompt we expect: without one netmiko sends extra newlines to find the prompt,
+            # and a slow device's late answers to them are then read as the next command's output.
+            kwargs.setdefault("expect_string", self._exec_prompt())
             return str(self.device.send_command(command, **kwargs))
         except (OSError, EOFError) as problem:
             self.device = None
             raise ConnectionClosedException(f"{self.hostname}: the session ended ({problem})") from problem
+        except Exception as problem:  # netmiko's ReadTimeout (imported lazily): dead session or slow device
+            if type(problem).__name__ != "ReadTimeout":
+                raise
+            if not self._transport_alive():
+                self.device = None
+                raise ConnectionClosedException(
+                    f"{self.hostname}: the device closed the session"
+                ) from problem
+            raise DriverError(
+                f"{self.hostname}: no answer to {command!r} within {self.timeout} s"
+            ) from problem
+
+    def _transport_alive(self) -> bool:
+        """The SSH transport under netmiko is still up (a dropped session only shows as silence)."""
+        channel = getattr(self.device, "remote_conn", None)
+        transport = channel.get_transport() if channel is not None else None
+        return bool(
+            channel is not None and transport is not None and transport.is_active() and not channel.closed
+        )
 
     def _config_prompt(self) -> str:
         """A regex for the prompt of any configuration view (``[host]``, ``[*host-GE0/0/1]``)."""

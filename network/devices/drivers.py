@@ -155,6 +155,8 @@ class IosDriver(EgovDriver):
     platform = "cisco_ios"
     config_enter = "configure terminal"
     leave_config = "end"
+    version_command = "show version"
+    version_marker = r"Cisco IOS Software"
 
     def _config_prompt(self) -> str:
         return rf"{re.escape(self.device.base_prompt)}\(config[^)]*\)#"
