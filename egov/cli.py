@@ -16,6 +16,7 @@ import typer
 
 from egov import __version__, console
 from egov.console import error, plain, table
+from egov.device_cli import app as device_app
 from egov.lab_cli import app as lab_app
 from egov.options import InventoryDir
 from egov.plan_cli import app as plan_app
@@ -46,6 +47,7 @@ inventory_app = typer.Typer(
 app.add_typer(inventory_app, name="inventory")
 app.add_typer(plan_app, name="plan")
 app.add_typer(lab_app, name="lab")
+app.add_typer(device_app, name="device")
 
 
 class ReportFormat(StrEnum):

@@ -16,7 +16,8 @@ import typer
 
 from egov.console import error, plain, table
 from egov.options import InventoryDir
-from network.lab.files import LAB_JSON, LOGFILE, PASSWORD_VARIABLE, PIDFILE
+from network.lab.conditions import FAULT_KINDS, Conditions, ConditionsError, Fault, load_conditions
+from network.lab.files import CONTROL_FILE, LAB_JSON, LOGFILE, PASSWORD_VARIABLE, PIDFILE
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 START_TIMEOUT = 120.0
@@ -37,12 +38,27 @@ def _running_pid(directory: Path) -> int | None:
 
 
 @app.command("up")
-def up_command(
+def up_command(  # noqa: PLR0913, PLR0917 - typer: each option is one of the lab's settings
     inventory: InventoryDir,
     devices: Annotated[str | None, typer.Option("--devices", help="hostname glob, e.g. 'SW-*'")] = None,
     detach: Annotated[
         bool, typer.Option("--detach", help="run in the background; stop with `egov lab down`")
     ] = False,
+    per_device_address: Annotated[
+        bool,
+        typer.Option("--per-device-address", help="each device on its own 127.x.y.z (one shared --port)"),
+    ] = False,
+    port: Annotated[int, typer.Option("--port", help="the shared port with --per-device-address")] = 2222,
+    authorized_keys: Annotated[
+        Path | None, typer.Option("--authorized-keys", help="also accept these public keys (key auth)")
+    ] = None,
+    conditions: Annotated[
+        Path | None,
+        typer.Option("--conditions", help="start with these faults and utilisations (JSON, see docs/lab.md)"),
+    ] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", min=1, help="only the first N matching devices")
+    ] = None,
 ) -> None:
     """Start the twin of INVENTORY_DIR; lab.json here says where each device answers (never the password)."""
     here = Path.cwd()
@@ -53,6 +69,7 @@ def up_command(
     if pid is not None:
         error(f"a lab started from {here} is running (pid {pid})", "stop it with `egov lab down`")
         raise typer.Exit(EXIT_FINDINGS)
+    _write_control(here, _start_conditions(conditions, authorized_keys))
     env = dict(os.environ)
     if not env.get(PASSWORD_VARIABLE):
         env[PASSWORD_VARIABLE] = secrets.token_urlsafe(12)
@@ -69,8 +86,15 @@ def up_command(
         "--pidfile",
         str(here / PIDFILE),
     ]
+    command += ["--control", str(here / CONTROL_FILE)]
     if devices:
         command += ["--devices", devices]
+    if limit is not None:
+        command += ["--limit", str(limit)]
+    if per_device_address:
+        command += ["--per-device-address", "--port", str(port)]
+    if authorized_keys is not None:
+        command += ["--authorized-keys", str(authorized_keys.resolve())]
     # The lab never holds this terminal's pipes (a detached lab outlives them): its errors go to a log file.
     log = here / LOGFILE
     with log.open("w", encoding="utf-8") as stream:
@@ -140,3 +164,143 @@ def down_command() -> None:
     while time.monotonic() < deadline and _running_pid(here) == pid and Path(f"/proc/{pid}").exists():
         time.sleep(0.1)
     plain(f"stopped the lab (pid {pid})")
+
+
+def _start_conditions(conditions: Path | None, authorized_keys: Path | None) -> Conditions:
+    """The conditions a new lab starts with; bad files are usage errors naming the file."""
+    start = Conditions()
+    if conditions is not None:
+        try:
+            start = load_conditions(conditions)
+        except ConditionsError as problem:
+            error(str(problem), "see docs/lab.md for the conditions file's keys")
+            raise typer.Exit(EXIT_USAGE) from None
+    if authorized_keys is not None and not authorized_keys.is_file():
+        error(f"{authorized_keys}: no such file", "give an OpenSSH authorized_keys file")
+        raise typer.Exit(EXIT_USAGE)
+    return start
+
+
+def _write_control(directory: Path, conditions: Conditions) -> None:
+    from network.textfiles import write_files  # noqa: PLC0415
+
+    write_files(directory, {CONTROL_FILE: json.dumps(conditions.to_json(), indent=2, sort_keys=True) + "\n"})
+
+
+@app.command("set")
+def set_command(  # noqa: PLR0913, PLR0917 - typer: each option is one condition of the lab
+    fault: Annotated[
+        str | None, typer.Option("--fault", help=f"inject a fault: {', '.join(FAULT_KINDS)}")
+    ] = None,
+    devices: Annotated[str, typer.Option("--devices", help="hostname glob the fault applies to")] = "*",
+    delay: Annotated[float, typer.Option("--delay", help="seconds per answer, for --fault slow")] = 2.0,
+    after: Annotated[int, typer.Option("--after", help="commands before the drop, for --fault drop")] = 3,
+    rate: Annotated[
+        float | None, typer.Option("--rate", help="fault a share of new sessions at random (0..1)")
+    ] = None,
+    utilisation: Annotated[
+        float | None, typer.Option("--utilisation", help="link utilisation 0..1 (all links, or --link)")
+    ] = None,
+    link: Annotated[str | None, typer.Option("--link", help="the link id --utilisation applies to")] = None,
+    clear: Annotated[bool, typer.Option("--clear", help="remove every fault (and the random rate)")] = False,
+    check: Annotated[bool, typer.Option("--check", help="show the change; change nothing")] = False,
+) -> None:
+    """Change a running lab's conditions: faults per device or at a random rate, link utilisation."""
+    here = Path.cwd()
+    pid = _running_pid(here)
+    if pid is None and not check:
+        error(f"no lab started from {here} is running", "start one with `egov lab up INVENTORY_DIR --detach`")
+        raise typer.Exit(EXIT_FINDINGS)
+    control = here / CONTROL_FILE
+    try:
+        current = load_conditions(control) if control.exists() else Conditions()
+        wanted = Conditions.from_json(current.to_json())
+        if clear:
+            wanted.faults, wanted.rate = {}, 0.0
+        if fault is not None:
+            wanted.faults[devices] = Fault(fault, delay=delay, after=after)
+        if rate is not None:
+            wanted.rate = rate
+        if utilisation is not None:
+            if link is None:
+                wanted.utilisation = utilisation
+            else:
+                wanted.link_utilisation[link] = utilisation
+        wanted.check("options")
+    except ConditionsError as problem:
+        error(str(problem), "see `egov lab set --help` and docs/lab.md")
+        raise typer.Exit(EXIT_USAGE) from None
+    before = json.dumps(current.to_json(), indent=2, sort_keys=True).splitlines()
+    after_lines = json.dumps(wanted.to_json(), indent=2, sort_keys=True).splitlines()
+    import difflib  # noqa: PLC0415
+
+    changes = list(difflib.unified_diff(before, after_lines, str(control), str(control), lineterm=""))
+    for line in changes:
+        plain(line)
+    if not changes:
+        plain("no change")
+    if check or not changes:
+        return
+    _write_control(here, wanted)
+    assert pid is not None
+    os.kill(pid, signal.SIGHUP)
+    plain(f"the lab (pid {pid}) took the new conditions")
+
+
+@app.command("collect")
+def collect_command(
+    devices: Annotated[str | None, typer.Option("--devices", help="hostname glob, e.g. 'SW-CQ-*'")] = None,
+    workers: Annotated[int, typer.Option("--workers", min=1, max=256, help="sessions at a time")] = 32,
+    output_format: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+    lab_json: Annotated[Path, typer.Option("--lab", help="the lab.json of a running lab")] = Path(LAB_JSON),
+) -> None:
+    """Read facts and interfaces from the lab's devices with the drivers, many sessions at once."""
+    from network.devices.collect import LabFileError, collect, targets_from_lab  # noqa: PLC0415
+
+    if output_format not in ("table", "json"):
+        error(f"--format {output_format}: unknown", "use table or json")
+        raise typer.Exit(EXIT_USAGE)
+    password = os.environ.get(PASSWORD_VARIABLE)
+    if not password:
+        error(f"{PASSWORD_VARIABLE} is not set", "export the password `egov lab up` printed")
+        raise typer.Exit(EXIT_USAGE)
+    try:
+        targets = targets_from_lab(lab_json, devices)
+    except LabFileError as problem:
+        error(str(problem), "start a lab with `egov lab up INVENTORY_DIR --detach` in this directory")
+        raise typer.Exit(EXIT_USAGE) from None
+    started = time.monotonic()
+    results = collect(targets, password, workers=workers, with_facts=True)
+    elapsed = time.monotonic() - started
+    failed = [r for r in results if r.error]
+    if output_format == "json":
+        document = [
+            {
+                "hostname": r.hostname,
+                "platform": r.platform,
+                "error": r.error or None,
+                "facts": None
+                if r.facts is None
+                else {**r.facts.__dict__, "interfaces": list(r.facts.interfaces)},
+                "interfaces": {
+                    name: {"enabled": i.enabled, "up": i.up, "speed_mbit": i.speed, "mtu": i.mtu}
+                    for name, i in r.interfaces.items()
+                },
+            }
+            for r in results
+        ]
+        plain(json.dumps(document, indent=2, ensure_ascii=False))
+    else:
+        rows = []
+        for r in results:
+            up = sum(1 for i in r.interfaces.values() if i.up)
+            version = r.facts.os_version if r.facts else ""
+            rows.append((r.hostname, r.platform, version, f"{up}/{len(r.interfaces)}", r.error or "ok"))
+        table(
+            f"{len(results)} devices in {elapsed:.1f} s ({workers} sessions at a time)",
+            ["hostname", "platform", "os_version", "up", "result"],
+            rows,
+            numeric_from=3,
+        )
+    if failed:
+        raise typer.Exit(EXIT_FINDINGS)

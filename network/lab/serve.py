@@ -30,11 +30,14 @@ from network.lab.server import Lab, Listener
 from network.textfiles import write_files
 
 
-def select(devices: dict[str, TwinDevice], pattern: str | None) -> dict[str, TwinDevice]:
-    """The devices whose hostname matches a shell glob (all without one)."""
-    if not pattern:
-        return devices
-    return {name: device for name, device in devices.items() if fnmatch.fnmatchcase(name, pattern)}
+def select(
+    devices: dict[str, TwinDevice], pattern: str | None, limit: int | None = None
+) -> dict[str, TwinDevice]:
+    """The devices whose hostname matches a shell glob (all without one), the first ``limit`` of them."""
+    chosen = {n: d for n, d in devices.items() if not pattern or fnmatch.fnmatchcase(n, pattern)}
+    if limit is not None:
+        chosen = dict(list(chosen.items())[:limit])
+    return chosen
 
 
 def lab_entries(listeners: list[Listener]) -> list[dict[str, Any]]:
@@ -64,6 +67,7 @@ class Options:
     per_device_address: bool = False
     port: int = 0
     authorized_keys: Path | None = None
+    limit: int | None = None
 
 
 def _reload(fabric: Fabric, control: Path) -> None:
@@ -86,7 +90,7 @@ async def serve(options: Options) -> None:
         except ConditionsError as problem:
             raise SystemExit(str(problem)) from None
     fabric = build_fabric(load_inventory(options.inventory).inventory, conditions)
-    fabric.devices = select(fabric.devices, options.pattern)
+    fabric.devices = select(fabric.devices, options.pattern, options.limit)
     if not fabric.devices:
         raise SystemExit("no device of a supported platform matches")
     lab = Lab(
@@ -137,6 +141,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--per-device-address", action="store_true", help="each device on its own 127.x.y.z")
     parser.add_argument("--port", type=int, default=0, help="the shared port with --per-device-address")
     parser.add_argument("--authorized-keys", type=Path, default=None, help="also accept these public keys")
+    parser.add_argument("--limit", type=int, default=None, help="serve only the first N matching devices")
     args = parser.parse_args(argv)
     options = Options(
         args.inventory,
@@ -147,6 +152,7 @@ def main(argv: list[str] | None = None) -> None:
         args.per_device_address,
         args.port,
         args.authorized_keys.resolve() if args.authorized_keys else None,
+        args.limit,
     )
     asyncio.run(serve(options))
 
