@@ -28,9 +28,8 @@ demo: $(STAMP)
 	@echo "   ... and the first rows of the NetBox import"
 	$(BIN)/egov plan export $(INVENTORY) --format netbox-csv | head -6
 	@echo
-	@echo "== 4. The lab twin: the city core and county devices simulated over SSH on loopback (lab.json)"
-	$(BIN)/egov lab up $(INVENTORY) --detach --devices 'S*-CORE-*'
-	$(BIN)/egov lab down
+	@echo "== 4. The lab twin: every device simulated over SSH on loopback, read and changed through the drivers"
+	scripts/demo_lab.sh $(INVENTORY)
 	@echo
 	@echo "== 5. A broken copy, to show what an engineer sees (expected to fail)"
 	rm -rf out/demo-broken && mkdir -p out && cp -r $(INVENTORY) out/demo-broken
@@ -49,6 +48,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/validate_scale.py --update-docs
 	$(BIN)/python bench/plan_scale.py --update-docs
+	$(BIN)/python bench/lab_scale.py --update-docs
 
 schema: $(STAMP)
 	$(BIN)/egov schema --out docs/schema

@@ -163,3 +163,39 @@ def parse_ping(text: str, target: str) -> PingResult:
         (float(rtt.group("min")), float(rtt.group("avg")), float(rtt.group("max"))) if rtt else (None,) * 3
     )
     return PingResult(target, int(match.group("sent")), int(match.group("received")), *times)
+
+
+@dataclass(frozen=True)
+class Route:
+    """One IPv6 route: ``preference`` and ``cost`` as the device prints them, ``age`` in seconds."""
+
+    destination: str
+    prefix_length: int
+    next_hop: str
+    protocol: str
+    interface: str
+    preference: int
+    cost: int
+    active: bool
+    age: int | None = None
+
+
+def parse_vrp_ipv6_routes(text: str) -> list[Route]:
+    """VRP ``display ipv6 routing-table verbose`` through ntc-templates' template for it."""
+    from ntc_templates.parse import parse_output  # noqa: PLC0415 - TextFSM loads only when routes are read
+
+    rows = parse_output(platform="huawei_vrp", command="display ipv6 routing-table verbose", data=text)
+    return [
+        Route(
+            destination=row["destination"].lower(),
+            prefix_length=int(row["prefix_length"]),
+            next_hop=row["next_hop"].lower(),
+            protocol=row["protocol"],
+            interface=row["interface"],
+            preference=int(row["preference"] or 0),
+            cost=int(row["cost"] or 0),
+            active=row["state"].startswith("Active"),
+            age=int(row["age"].removesuffix("sec")) if row["age"].removesuffix("sec").isdigit() else None,
+        )
+        for row in rows
+    ]

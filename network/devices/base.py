@@ -311,7 +311,8 @@ class EgovDriver(NetworkDriver):  # type: ignore[misc]  # napalm's base class is
     def facts(self) -> Facts:
         """Vendor, model, OS version, platform, hostname, serial; uptime in seconds."""
         version = self._version()
-        hostname = str(self.device.base_prompt) if self.device is not None else self.hostname
+        prompt = str(self.device.base_prompt) if self.device is not None else self.hostname
+        hostname = version.hostname or prompt
         return Facts(
             version.vendor,
             version.model,

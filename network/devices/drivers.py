@@ -18,10 +18,12 @@ from napalm.base.exceptions import CommitError
 
 from network.devices.addresses import (
     InterfaceAddress,
+    Route,
     parse_comware_ipv6_neighbors,
     parse_ios_ipv6_brief,
     parse_ipv4_addresses,
     parse_ipv6_interfaces,
+    parse_vrp_ipv6_routes,
 )
 from network.devices.base import ERROR_PATTERN, EgovDriver, minutes
 from network.devices.facts import (
@@ -75,6 +77,10 @@ class Vrp5Driver(_VrpFamily):
     def interfaces(self) -> dict[str, InterfaceState]:
         """``display interface``: ``Speed : 1000`` -> 1000 Mbit/s."""
         return parse_vrp_interfaces(self._interfaces_text())
+
+    def ipv6_routes(self) -> list[Route]:
+        """``display ipv6 routing-table verbose`` (VRP only): what a rollout postcheck needs of routing."""
+        return parse_vrp_ipv6_routes(self._send("display ipv6 routing-table verbose"))
 
     def ipv6_neighbors(self) -> list[Ipv6Neighbor]:
         """``display ipv6 neighbors``, interface names expanded (``GE0/0/1`` -> ``GigabitEthernet0/0/1``)."""
@@ -158,11 +164,13 @@ class IosDriver(EgovDriver):
     version_command = "show version"
     version_marker = r"Cisco IOS Software"
 
+    # netmiko keeps only the first 16 characters of an IOS prompt (IOS shortens long hostnames in
+    # configuration mode), so the rest of the hostname is matched loosely.
     def _config_prompt(self) -> str:
-        return rf"{re.escape(self.device.base_prompt)}\(config[^)]*\)#"
+        return rf"{re.escape(self.device.base_prompt)}[^\s(#]*\(config[^)]*\)#"
 
     def _exec_prompt(self) -> str:
-        return rf"{re.escape(self.device.base_prompt)}#"
+        return rf"{re.escape(self.device.base_prompt)}[^\s(#]*#"
 
     def _version(self) -> Version:
         return parse_ios_version(self._send("show version"))

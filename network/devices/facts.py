@@ -26,6 +26,7 @@ class Version:
     major: int
     uptime: int | None
     serial: str = ""
+    hostname: str = ""  # when the output names it (IOS); prompts may be shortened
 
     @property
     def platform(self) -> str:
@@ -108,7 +109,8 @@ def parse_ios_version(text: str) -> Version:
     leading = re.match(r"\d+", row["version"])
     major = int(leading.group(0)) if leading else 0
     model = hardware[0].removesuffix("/K9")
-    return Version("Cisco", model, row["version"], major, parse_uptime(row.get("uptime", "")), serial[0])
+    uptime = parse_uptime(row.get("uptime", ""))
+    return Version("Cisco", model, row["version"], major, uptime, serial[0], row.get("hostname", ""))
 
 
 @dataclass(frozen=True)

@@ -454,3 +454,59 @@ def ios_ping(target: str, reachable: bool) -> str:
     else:
         lines.append("Success rate is 0 percent (0/5)")
     return "\n".join(lines)
+
+
+def _route_block(destination: str, length: int, next_hop: str, protocol: str, interface: str) -> list[str]:
+    preference, flags = (0, "D") if protocol == "Direct" else (60, "RD")
+    return [
+        f" Destination  : {destination:<32}PrefixLength : {length}",
+        f" NextHop      : {next_hop:<32}Preference   : {preference}",
+        f" Neighbour    : {'::':<32}ProcessID    : 0",
+        f" Label        : {'NULL':<32}Protocol     : {protocol}",
+        f" State        : {'Active Adv':<32}Cost         : 0",
+        f" Entry ID     : {0:<32}EntryFlags   : 0x00000000",
+        f" Reference Cnt: {1:<32}Tag          : 0",
+        f" Priority     : {'medium':<32}Age          : 30sec",
+        f" IndirectID   : {'0x0':<32}",
+        f" RelayNextHop : {'::':<32}TunnelID     : 0x0",
+        f" Interface    : {interface:<32}Flags        : {flags}",
+        "",
+    ]
+
+
+def ipv6_routes(device: TwinDevice) -> str:
+    """VRP ``display ipv6 routing-table verbose``: loopback, connected prefixes, static routes."""
+    blocks = [_route_block("::1", 128, "::1", "Direct", "InLoopBack0")]
+    connected: list[tuple[ipaddress.IPv6Network, str, str]] = []
+    for interface in device.running.interfaces.values():
+        if interface.shutdown or not _ipv6_on(device, interface):
+            continue
+        for address in interface.ipv6:
+            net = ipaddress.IPv6Interface(address)
+            connected.append((net.network, interface.name, str(net.ip).upper()))
+            blocks.append(
+                _route_block(
+                    str(net.network.network_address).upper(),
+                    net.network.prefixlen,
+                    str(net.ip).upper(),
+                    "Direct",
+                    interface.name,
+                )
+            )
+    for line in device.running.statics:
+        words = line.split()
+        if len(words) < 5 or words[0] != "ipv6":
+            continue
+        destination, length, hop = words[2], int(words[3]), words[4]
+        via = next((name for network, name, _ in connected if _in(hop, network)), "NULL0")
+        blocks.append(_route_block(destination.upper(), length, hop.upper(), "Static", via))
+    count = len(blocks)
+    head = ["Routing Table : Public", f"\tDestinations : {count}\tRoutes : {count}", ""]
+    return "\n".join(head + [line for block in blocks for line in block]).rstrip("\n")
+
+
+def _in(address: str, network: ipaddress.IPv6Network) -> bool:
+    try:
+        return ipaddress.IPv6Address(address) in network
+    except ValueError:
+        return False

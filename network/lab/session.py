@@ -410,6 +410,7 @@ class Session(BaseSession):
             "ipv6 interface brief": lambda: render.ipv6_interface_brief(device),
             "ipv6 neighbors": lambda: render.ipv6_neighbors(device),
             "ipv6 neighbors all": lambda: render.ipv6_neighbors(device),
+            "ipv6 routing-table verbose": lambda: render.ipv6_routes(device),
         }
         if what in simple:
             return simple[what]()

@@ -34,7 +34,7 @@ DEVICES = {
         "interface GigabitEthernet1/0/0\n ipv6 address 2001:db8:8010:3::1/127\n",
     ),
     "cisco_ios": (
-        "CTY-A-T1-AR-02",
+        "CTY-A-T1-IOS-ROUTER-02",
         "ipv6 unicast-routing\ninterface GigabitEthernet0/0/0\n ipv6 enable\n"
         " ipv6 address 2001:db8:8010:4::1/127\n",
     ),
@@ -257,3 +257,25 @@ def test_faults_at_a_random_rate(lab: dict[str, Listener], fabric: Fabric) -> No
     finally:
         fabric.conditions.rate = 0.0
     _driver(lab, "PRV-PE-01").close()
+
+
+def test_vrp_routes_follow_addresses_and_static_routes(lab: dict[str, Listener]) -> None:
+    driver = _driver(lab, "CTY-A-T1-AR-01")
+    try:
+        driver.load_merge_candidate(
+            config="ipv6\ninterface GigabitEthernet0/0/0\n ipv6 enable\n"
+            " ipv6 address 2001:db8:8010:7::1/127\nipv6 route-static :: 0 2001:db8:8010:7::\n"
+        )
+        driver.commit_config()
+        routes = {(r.destination, r.prefix_length): r for r in driver.ipv6_routes()}
+        assert routes[("2001:db8:8010:7::", 127)].protocol == "Direct"
+        default = routes[("::", 0)]
+        assert (default.protocol, default.next_hop, default.interface) == (
+            "Static",
+            "2001:db8:8010:7::",
+            "GigabitEthernet0/0/0",
+        )
+        driver.rollback()
+        assert [(r.destination, r.prefix_length) for r in driver.ipv6_routes()] == [("::1", 128)]
+    finally:
+        driver.close()

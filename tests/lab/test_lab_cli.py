@@ -87,7 +87,7 @@ def test_set_flips_faults_in_a_running_lab_and_collect_reports_them(
             "CTY-CORE-01": "huawei_vrp8",
             "CTY-A-CORE-01": "huawei_vrp8",
             "CTY-A-T1-AR-01": "huawei_vrp5",
-            "CTY-A-T1-AR-02": "cisco_ios",
+            "CTY-A-T1-IOS-ROUTER-02": "cisco_ios",
             "CTY-A-T1-V1-CPE": "h3c_comware7",
         }
         check = run_egov("lab", "set", "--fault", "auth", "--devices", "CTY-A-T1-*", "--check", cwd=tmp_path)
@@ -100,7 +100,7 @@ def test_set_flips_faults_in_a_running_lab_and_collect_reports_them(
         faulty = run_egov("lab", "collect", "--format", "json", cwd=tmp_path)
         assert faulty.returncode == 1
         errors = {d["hostname"]: d["error"] for d in json.loads(faulty.stdout) if d["error"]}
-        assert set(errors) == {"CTY-A-T1-AR-01", "CTY-A-T1-AR-02", "CTY-A-T1-V1-CPE"}
+        assert set(errors) == {"CTY-A-T1-AR-01", "CTY-A-T1-IOS-ROUTER-02", "CTY-A-T1-V1-CPE"}
         assert all("authentication failed" in e for e in errors.values())
         assert run_egov("lab", "set", "--clear", cwd=tmp_path).returncode == 0
         assert run_egov("lab", "collect", "--devices", "CTY-A-T1-*", cwd=tmp_path).returncode == 0
