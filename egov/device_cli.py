@@ -43,7 +43,7 @@ def _open(hostname: str, lab_json: Path) -> Any:
         error(f"{hostname}: not in {lab_json}", "see the hostnames with `egov lab collect`")
         raise typer.Exit(EXIT_USAGE)
     driver = driver_for(target.platform)(
-        target.host, target.username, password, optional_args={"port": target.port}
+        target.host, target.username, password, optional_args={"port": target.port, "name": target.hostname}
     )
     try:
         driver.open()

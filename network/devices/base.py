@@ -131,7 +131,8 @@ class EgovDriver(NetworkDriver):  # type: ignore[misc]  # napalm's base class is
     """Common behaviour over netmiko; subclasses name the platform's commands and parsers.
 
     ``optional_args``: ``port`` (22), ``production`` (False: only loopback targets are allowed),
-    ``key_file`` (an SSH private key; password then optional), ``save`` (True: save after commit).
+    ``key_file`` (an SSH private key; password then optional), ``save`` (True: save after commit),
+    ``name`` (the device's hostname, for messages; host:port without it).
     """
 
     platform = ""
@@ -152,6 +153,7 @@ class EgovDriver(NetworkDriver):  # type: ignore[misc]  # napalm's base class is
         self.hostname, self.username, self.password, self.timeout = hostname, username, password, timeout
         options = optional_args or {}
         self.port = int(options.get("port", 22))
+        self.name = str(options.get("name") or f"{hostname}:{self.port}")  # the device, in messages
         self.production = bool(options.get("production", False))
         self.key_file: str | None = options.get("key_file")
         self.save_after_commit = bool(options.get("save", True))
@@ -171,9 +173,9 @@ class EgovDriver(NetworkDriver):  # type: ignore[misc]  # napalm's base class is
         try:
             self.device = connect(params, self.password, self.production, timeout=self.timeout, **extra)
         except NetmikoAuthenticationException as problem:
-            raise ConnectionException(f"{self.hostname}:{self.port}: authentication failed") from problem
+            raise ConnectionException(f"{self.name}: authentication failed") from problem
         except (NetmikoTimeoutException, OSError, EOFError) as problem:
-            raise ConnectionException(f"{self.hostname}:{self.port}: cannot connect ({problem})") from problem
+            raise ConnectionException(f"{self.name}: cannot connect ({problem})") from problem
         self._resync()
 
     def _resync(self) -> None:
@@ -198,7 +200,7 @@ class EgovDriver(NetworkDriver):  # type: ignore[misc]  # napalm's base class is
 
     def _send(self, command: str, **kwargs: Any) -> str:
         if self.device is None:
-            raise ConnectionClosedException(f"{self.hostname}: not connected (call open() first)")
+            raise ConnectionClosedException(f"{self.name}: not connected (call open() first)")
         try:
             kwargs.setdefault("read_timeout", self.timeout)
             # Always the prompt we expect: without one netmiko sends extra newlines to find the prompt,
@@ -207,18 +209,14 @@ class EgovDriver(NetworkDriver):  # type: ignore[misc]  # napalm's base class is
             return str(self.device.send_command(command, **kwargs))
         except (OSError, EOFError) as problem:
             self.device = None
-            raise ConnectionClosedException(f"{self.hostname}: the session ended ({problem})") from problem
+            raise ConnectionClosedException(f"{self.name}: the session ended ({problem})") from problem
         except Exception as problem:  # netmiko's ReadTimeout (imported lazily): dead session or slow device
             if type(problem).__name__ != "ReadTimeout":
                 raise
             if not self._transport_alive():
                 self.device = None
-                raise ConnectionClosedException(
-                    f"{self.hostname}: the device closed the session"
-                ) from problem
-            raise DriverError(
-                f"{self.hostname}: no answer to {command!r} within {self.timeout} s"
-            ) from problem
+                raise ConnectionClosedException(f"{self.name}: the device closed the session") from problem
+            raise DriverError(f"{self.name}: no answer to {command!r} within {self.timeout} s") from problem
 
     def _transport_alive(self) -> bool:
         """The SSH transport under netmiko is still up (a dropped session only shows as silence)."""
@@ -244,7 +242,7 @@ class EgovDriver(NetworkDriver):  # type: ignore[misc]  # napalm's base class is
         VRP and Comware; matching the prompt instead keeps a change well under a second.)
         """
         if self.device is None:
-            raise ConnectionClosedException(f"{self.hostname}: not connected (call open() first)")
+            raise ConnectionClosedException(f"{self.name}: not connected (call open() first)")
         prompt = self._config_prompt()
         out = [self._send(self.config_enter, expect_string=prompt, strip_prompt=False)]
         for line in lines:
@@ -253,7 +251,7 @@ class EgovDriver(NetworkDriver):  # type: ignore[misc]  # napalm's base class is
             if re.search(ERROR_PATTERN, text):
                 self._refused()
                 self._send(self.leave_config, expect_string=self._exec_prompt())
-                raise CommitError(f"{self.hostname}: the device refused {line!r}: {_last_error(text)}")
+                raise CommitError(f"{self.name}: the device refused {line!r}: {_last_error(text)}")
         if leave:
             out.append(self._send(self.leave_config, expect_string=self._exec_prompt(), strip_prompt=False))
         return "\n".join(out)
@@ -351,11 +349,11 @@ class EgovDriver(NetworkDriver):  # type: ignore[misc]  # napalm's base class is
         """Apply the staged diff; on a refused line the device is put back and CommitError raised."""
         change = self.state.change
         if change is None:
-            raise CommitError(f"{self.hostname}: nothing to commit (load a candidate first)")
+            raise CommitError(f"{self.name}: nothing to commit (load a candidate first)")
         if trial_seconds is not None and not self.trial_supported:
             raise NotImplementedError(f"{self.platform} offers no trial (confirmed) commit")
         if self.state.trial_pending:
-            raise CommitError(f"{self.hostname}: a trial commit waits for confirmation or rollback")
+            raise CommitError(f"{self.name}: a trial commit waits for confirmation or rollback")
         self.state.pre_change = change.running
         self.state.change = None
         if change.diff.empty:
@@ -373,7 +371,7 @@ class EgovDriver(NetworkDriver):  # type: ignore[misc]  # napalm's base class is
     def confirm(self) -> None:
         """Confirm a trial commit (then save)."""
         if not self.state.trial_pending:
-            raise CommitError(f"{self.hostname}: no trial commit is pending")
+            raise CommitError(f"{self.name}: no trial commit is pending")
         self._confirm()
         self.state.trial_pending = False
         if self.save_after_commit:
@@ -386,7 +384,7 @@ class EgovDriver(NetworkDriver):  # type: ignore[misc]  # napalm's base class is
             self.state.trial_pending = False
             return
         if self.state.pre_change is None:
-            raise CommitError(f"{self.hostname}: no earlier configuration is stored to roll back to")
+            raise CommitError(f"{self.name}: no earlier configuration is stored to roll back to")
         self._restore(self.state.pre_change)
 
     def rollback_to(self, config: str) -> None:
@@ -411,7 +409,7 @@ class EgovDriver(NetworkDriver):  # type: ignore[misc]  # napalm's base class is
                 self._save()
         left = diff(self.platform, self.running_config(), config)
         if not left.empty:
-            raise CommitError(f"{self.hostname}: rollback left differences:\n{left.text()}")
+            raise CommitError(f"{self.name}: rollback left differences:\n{left.text()}")
 
     # --- NAPALM's interface --------------------------------------------------------------------
 
@@ -456,14 +454,14 @@ class EgovDriver(NetworkDriver):  # type: ignore[misc]  # napalm's base class is
         try:
             self.load_candidate(_config_text(filename, config), replace=True)
         except (OSError, ValueError) as problem:
-            raise ReplaceConfigException(f"{self.hostname}: {problem}") from problem
+            raise ReplaceConfigException(f"{self.name}: {problem}") from problem
 
     def load_merge_candidate(self, filename: str | None = None, config: str | None = None) -> None:
         """Stage lines to merge into the running configuration."""
         try:
             self.load_candidate(_config_text(filename, config), replace=False)
         except (OSError, ValueError) as problem:
-            raise MergeConfigException(f"{self.hostname}: {problem}") from problem
+            raise MergeConfigException(f"{self.name}: {problem}") from problem
 
     def compare_config(self) -> str:
         """The staged remediation as an indented tree ("" when nothing would change)."""
@@ -502,7 +500,7 @@ class EgovDriver(NetworkDriver):  # type: ignore[misc]  # napalm's base class is
         except ValueError:
             return {"error": f"{destination} is not an IPv6 address (IPv6 ping only)"}
         if result.sent == 0:
-            return {"error": f"no ping result from {self.hostname}"}
+            return {"error": f"no ping result from {self.name}"}
         rtt = [result.rtt_min, result.rtt_max, result.rtt_avg]
         low, high, mean = (-1.0 if value is None else value for value in rtt)
         return {

@@ -72,7 +72,7 @@ def _one(target: Target, password: str, with_facts: bool, timeout: int, producti
         target.username,
         password,
         timeout=timeout,
-        optional_args={"port": target.port, "production": production},
+        optional_args={"port": target.port, "production": production, "name": target.hostname},
     )
     try:
         driver.open()

@@ -63,22 +63,34 @@ def cli_lines(tree: HConfig | Any, platform: str) -> tuple[str, ...]:
     Top-level order: global lines that switch something on, then sections, then global lines that
     switch something off, so that a feature is on before interfaces use it and off only after.
     """
-    leave = "exit" if platform == "cisco_ios" else "quit"
-    out: list[str] = []
+    return _render(tree, platform)[0]
 
-    def walk(node: Any) -> None:
+
+def tree_text(tree: HConfig | Any, platform: str) -> str:
+    """The same lines as :func:`cli_lines`, in the same order, indented as a tree for people."""
+    return _render(tree, platform)[1]
+
+
+def _render(tree: HConfig | Any, platform: str) -> tuple[tuple[str, ...], str]:
+    leave = "exit" if platform == "cisco_ios" else "quit"
+    lines: list[str] = []
+    shown: list[str] = []
+
+    def walk(node: Any, depth: int) -> None:
         for child in node.children:
-            out.append(child.text)
+            lines.append(child.text)
+            shown.append("  " * depth + child.text)
             if child.children:
-                walk(child)
-                out.append(leave)
+                walk(child, depth + 1)
+                lines.append(leave)
 
     for child in sorted(tree.children, key=_stage):
-        out.append(child.text)
+        lines.append(child.text)
+        shown.append(child.text)
         if child.children:
-            walk(child)
-            out.append(leave)
-    return tuple(out)
+            walk(child, 1)
+            lines.append(leave)
+    return tuple(lines), "\n".join(shown)
 
 
 def _stage(node: Any) -> int:
@@ -95,8 +107,8 @@ def diff(platform: str, running: str, intended: str) -> ConfigDiff:
     return ConfigDiff(
         cli_lines(remediation, platform),
         cli_lines(rollback, platform),
-        "\n".join(remediation.dump_simple()),
-        "\n".join(rollback.dump_simple()),
+        tree_text(remediation, platform),
+        tree_text(rollback, platform),
     )
 
 

@@ -92,7 +92,7 @@ class Vrp5Driver(_VrpFamily):
 
     def _save(self) -> None:
         output = self.device.save_config()
-        _check(self.hostname, output, "save")
+        _check(self.name, output, "save")
 
 
 class Vrp8Driver(Vrp5Driver):
@@ -110,11 +110,11 @@ class Vrp8Driver(Vrp5Driver):
 
     def _confirm(self) -> None:
         output = self._configure(["commit"], leave=True)
-        _check(self.hostname, output, "commit")
+        _check(self.name, output, "commit")
 
     def _abort_trial(self) -> None:
         output = self._configure(["abort trial"], leave=True)
-        _check(self.hostname, output, "abort trial")
+        _check(self.name, output, "abort trial")
 
 
 class Comware7Driver(_VrpFamily):
@@ -144,7 +144,7 @@ class Comware7Driver(_VrpFamily):
 
     def _save(self) -> None:
         output = self._send("save force", expect_string=r"[>\]]")
-        _check(self.hostname, output, "save force")
+        _check(self.name, output, "save force")
 
     def _confirm(self) -> None:
         self._configure(["configuration commit"])
@@ -217,7 +217,7 @@ class IosDriver(EgovDriver):
 
     def _save(self) -> None:
         output = self._send("write memory", expect_string=r"#")
-        _check(self.hostname, output, "write memory")
+        _check(self.name, output, "write memory")
 
 
 def _expanded(entry: Ipv6Neighbor, platform: str) -> Ipv6Neighbor:

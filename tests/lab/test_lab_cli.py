@@ -101,7 +101,7 @@ def test_set_flips_faults_in_a_running_lab_and_collect_reports_them(
         assert faulty.returncode == 1
         errors = {d["hostname"]: d["error"] for d in json.loads(faulty.stdout) if d["error"]}
         assert set(errors) == {"CTY-A-T1-AR-01", "CTY-A-T1-IOS-ROUTER-02", "CTY-A-T1-V1-CPE"}
-        assert all("authentication failed" in e for e in errors.values())
+        assert all(f"{host}: authentication failed" in e for host, e in errors.items()), errors
         assert run_egov("lab", "set", "--clear", cwd=tmp_path).returncode == 0
         assert run_egov("lab", "collect", "--devices", "CTY-A-T1-*", cwd=tmp_path).returncode == 0
         for name in ("lab.json", ".egov-lab.control.json"):
