@@ -197,6 +197,16 @@ def run_in_thread(lab: Lab) -> tuple[asyncio.AbstractEventLoop, list[Listener]]:
 
 
 def stop_in_thread(lab: Lab, loop: asyncio.AbstractEventLoop) -> None:
-    """Stop a lab started with :func:`run_in_thread`."""
-    loop.call_soon_threadsafe(lab.close)
-    loop.call_soon_threadsafe(loop.stop)
+    """Stop a lab started with :func:`run_in_thread`: listeners closed, open sessions ended, loop stopped."""
+
+    async def shutdown() -> None:
+        lab.close()
+        tasks = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    try:
+        asyncio.run_coroutine_threadsafe(shutdown(), loop).result(timeout=30)
+    finally:
+        loop.call_soon_threadsafe(loop.stop)

@@ -19,6 +19,7 @@ from napalm.base.test import helpers
 
 from network.devices.base import DeviceDriver, EgovDriver
 from network.devices.drivers import DRIVERS
+from network.devices.transport import TargetRefused
 from tests.helpers import ROOT
 
 MOCKED = Path(__file__).parent / "mocked_data"
@@ -152,3 +153,11 @@ def test_drivers_keep_the_typed_contract(platform: str) -> None:
 )
 def test_napalm_loads_the_drivers_by_name(name: str, platform: str) -> None:
     assert napalm.get_network_driver(name) is DRIVERS[platform]
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+def test_open_refuses_a_real_address_outside_production(platform: str) -> None:
+    driver = DRIVERS[platform]("192.0.2.10", "egov", "unused", optional_args={"port": 22})
+    with pytest.raises(TargetRefused, match="not a loopback address"):
+        driver.open()  # refused before any socket is opened (192.0.2.10 is never contacted)
+    assert driver.device is None
