@@ -16,6 +16,7 @@ import contextlib
 import ipaddress
 import math
 import re
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
@@ -234,27 +235,61 @@ class EgovDriver(NetworkDriver):  # type: ignore[misc]  # napalm's base class is
         """A regex for the user-view prompt (``<host>``)."""
         return rf"<{re.escape(self.device.base_prompt)}>"
 
-    def _configure(self, lines: Sequence[str], leave: bool = True) -> str:
-        """Enter configuration, type lines one by one (each waits for the prompt), leave.
+    def _configure(self, lines: Sequence[str], leave: bool = True, last: str | None = None) -> str:
+        """Enter configuration, type the lines, check each line's answer, then ``last`` alone, leave.
 
-        Raises CommitError at the first line the device refuses, naming it. (netmiko's own
-        ``send_config_set`` reads ``check_config_mode`` by waiting for two seconds of silence on
-        VRP and Comware; matching the prompt instead keeps a change well under a second.)
+        The lines go out as one block (as an engineer pastes them) and the answer is read until one
+        prompt per line has come back, so a change of hundreds of lines costs one round trip rather
+        than one per line. Each line's answer is checked: at the first the device refused, this raises
+        CommitError naming that line (the caller puts the device back). ``last`` (VRP8's ``commit``) is
+        sent only when every line was taken. netmiko's own ``send_config_set`` waits for two seconds
+        of silence on VRP and Comware; matching prompts keeps a change well under a second.
         """
         if self.device is None:
             raise ConnectionClosedException(f"{self.name}: not connected (call open() first)")
         prompt = self._config_prompt()
         out = [self._send(self.config_enter, expect_string=prompt, strip_prompt=False)]
-        for line in lines:
-            text = self._send(line, expect_string=prompt, strip_prompt=False, strip_command=False)
-            out.append(text)
-            if re.search(ERROR_PATTERN, text):
-                self._refused()
-                self._send(self.leave_config, expect_string=self._exec_prompt())
-                raise CommitError(f"{self.name}: the device refused {line!r}: {_last_error(text)}")
+        if lines:
+            answers = self._paste(list(lines), prompt)
+            out.extend(answers)
+            for line, answer in zip(lines, answers, strict=True):
+                if re.search(ERROR_PATTERN, answer):
+                    self._abandon()
+                    raise CommitError(f"{self.name}: the device refused {line!r}: {_last_error(answer)}")
+        if last is not None:
+            answer = self._send(last, expect_string=prompt, strip_prompt=False, strip_command=False)
+            out.append(answer)
+            if re.search(ERROR_PATTERN, answer):
+                self._abandon()
+                raise CommitError(f"{self.name}: {last!r} failed: {_last_error(answer)}")
         if leave:
             out.append(self._send(self.leave_config, expect_string=self._exec_prompt(), strip_prompt=False))
         return "\n".join(out)
+
+    def _abandon(self) -> None:
+        """After a refused line: drop what waits (VRP8's candidate), back to the user view."""
+        self._refused()
+        self._send(self.leave_config, expect_string=self._exec_prompt())
+
+    def _paste(self, lines: list[str], prompt: str) -> list[str]:
+        """Write the lines at once; the answer to each (its echo and output), split at the prompts."""
+        self.device.write_channel("".join(line + self.device.RETURN for line in lines))
+        pattern = re.compile(prompt)
+        buffer = ""
+        deadline = time.monotonic() + self.timeout + 0.05 * len(lines)
+        while len(pattern.findall(buffer)) < len(lines):
+            try:
+                buffer += self.device.read_channel()
+            except (OSError, EOFError) as problem:
+                self.device = None
+                raise ConnectionClosedException(f"{self.name}: the session ended ({problem})") from problem
+            if time.monotonic() > deadline:
+                if not self._transport_alive():
+                    self.device = None
+                    raise ConnectionClosedException(f"{self.name}: the device closed the session")
+                raise DriverError(f"{self.name}: no prompt after {len(lines)} configuration lines")
+            time.sleep(0.005)
+        return pattern.split(buffer)[: len(lines)]
 
     def cli(self, commands: list[str], encoding: str = "text") -> dict[str, str | dict[str, Any]]:
         """Each command's output, as NAPALM's ``cli()`` gives it."""
@@ -285,6 +320,10 @@ class EgovDriver(NetworkDriver):  # type: ignore[misc]  # napalm's base class is
     def running_config(self) -> str:  # pragma: no cover
         """The running configuration as the device prints it."""
         raise NotImplementedError
+
+    def uncommitted(self) -> bool:
+        """Changes typed but not committed (only VRP8 keeps a candidate; elsewhere nothing waits)."""
+        return False
 
     def _refused(self) -> None:
         """After a refused line, before leaving configuration mode (VRP8 drops its candidate here)."""

@@ -103,10 +103,14 @@ class Vrp8Driver(Vrp5Driver):
 
     def _apply(self, lines: tuple[str, ...], trial_seconds: int | None) -> None:
         command = "commit" if trial_seconds is None else f"commit trial {max(60, trial_seconds)}"
-        self._configure([*lines, command])  # a refused line or commit drops the candidate
+        self._configure(lines, last=command)  # a refused line or a failed commit drops the candidate
 
     def _refused(self) -> None:
         self._send("clear configuration candidate", expect_string=self._config_prompt())
+
+    def uncommitted(self) -> bool:
+        """The candidate differs from the running configuration."""
+        return self._send("display configuration candidate") != self.running_config()
 
     def _confirm(self) -> None:
         output = self._configure(["commit"], leave=True)

@@ -35,6 +35,18 @@ class TwinInterface:
     ipv6_enabled: bool = False
     ipv6: list[str] = field(default_factory=list)
     ipv4: list[str] = field(default_factory=list)
+    extra: list[str] = field(default_factory=list)  # routing and ND lines (``ospfv3 1 area 0.0.0.1``)
+    logical: bool = False  # created by configuration (Vlanif, LoopBack), so `undo interface` may delete it
+
+
+# Configuration lines the twin keeps without modelling them further, by platform family.
+SECTION_HEADS = {"huawei": ("ospfv3",), "ios": ("ipv6 router ospf",)}
+SECTION_CHILDREN = {
+    "huawei": ("router-id", "area", "import-route", "default-route-advertise"),
+    "ios": ("router-id", "redistribute", "default-information"),
+}
+INTERFACE_EXTRAS = {"huawei": ("ospfv3", "ipv6 nd ra halt"), "ios": ("ipv6 ospf", "ipv6 nd ra suppress")}
+LOGICAL_INTERFACES = {"huawei": ("Vlanif", "LoopBack", "Vlan-interface"), "ios": ("Vlan", "Loopback")}
 
 
 @dataclass
@@ -44,6 +56,7 @@ class TwinConfig:
     interfaces: dict[str, TwinInterface]
     ipv6: bool = False  # global IPv6 forwarding (VRP ``ipv6``, IOS ``ipv6 unicast-routing``)
     statics: list[str] = field(default_factory=list)  # ``ip[v6] route-static …`` lines as entered
+    sections: dict[str, list[str]] = field(default_factory=dict)  # ``ospfv3 1`` -> its lines
 
     def lines(self, hostname: str, platform: str) -> list[str]:
         """``display current-configuration`` (``show running-config`` on IOS) in the platform's layout."""
@@ -64,7 +77,10 @@ class TwinConfig:
                 net = ipaddress.IPv4Interface(address)
                 out.append(f" ip address {net.ip} {net.netmask}")
             out.extend(f" ipv6 address {address}" for address in interface.ipv6)
+            out.extend(f" {line}" for line in interface.extra)
             out.append("#")
+        for header, children in self.sections.items():
+            out += [header, *(f" {line}" for line in children), "#"]
         out.extend(self.statics)
         if self.statics:
             out.append("#")
@@ -96,7 +112,10 @@ class TwinConfig:
             if interface.ipv6_enabled:
                 out.append(" ipv6 enable")
             out.extend(f" ipv6 address {address}" for address in interface.ipv6)
+            out.extend(f" {line}" for line in interface.extra)
             out.append("!")
+        for header, children in self.sections.items():
+            out += [header, *(f" {line}" for line in children), "!"]
         out.extend(self.statics)
         out += ["!", "end"]
         return out
@@ -106,12 +125,21 @@ class TwinConfig:
         return TwinConfig(
             {
                 name: TwinInterface(
-                    i.name, i.speed, i.description, i.shutdown, i.ipv6_enabled, list(i.ipv6), list(i.ipv4)
+                    i.name,
+                    i.speed,
+                    i.description,
+                    i.shutdown,
+                    i.ipv6_enabled,
+                    list(i.ipv6),
+                    list(i.ipv4),
+                    list(i.extra),
+                    i.logical,
                 )
                 for name, i in self.interfaces.items()
             },
             self.ipv6,
             list(self.statics),
+            {header: list(lines) for header, lines in self.sections.items()},
         )
 
 

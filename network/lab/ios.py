@@ -12,7 +12,7 @@ import ipaddress
 from collections.abc import Callable
 
 from network.devices.names import expand
-from network.lab import render
+from network.lab import extras, render
 from network.lab.device import TwinInterface
 from network.lab.session import BaseSession, Closed
 
@@ -23,15 +23,14 @@ INCOMPLETE = "% Incomplete command."
 class IosSession(BaseSession):
     """One IOS CLI session on a twin."""
 
-    view = "exec"  # exec | config | interface
+    view = "exec"  # exec | config | interface | router
     interface = ""
+    section = ""
 
     def prompt(self) -> str:
-        """``host#``, ``host(config)#``, ``host(config-if)#``."""
-        host = self.device.hostname
-        return {"exec": f"{host}#", "config": f"{host}(config)#", "interface": f"{host}(config-if)#"}[
-            self.view
-        ]
+        """``host#``, ``host(config)#``, ``host(config-if)#``, ``host(config-rtr)#``."""
+        prompts = {"exec": "#", "config": "(config)#", "interface": "(config-if)#", "router": "(config-rtr)#"}
+        return self.device.hostname + prompts[self.view]
 
     def respond(self, line: str) -> str:
         """The output of one input line (without the prompt)."""
@@ -49,17 +48,27 @@ class IosSession(BaseSession):
 
     def _configure(self, lowered: str, command: str) -> str:
         if lowered in ("end", "exit"):
-            back = "config" if lowered == "exit" and self.view == "interface" else "exec"
-            self.view, self.interface = back, ""
+            back = "config" if lowered == "exit" and self.view in ("interface", "router") else "exec"
+            self.view, self.interface, self.section = back, "", ""
             return ""
         if lowered.startswith("interface "):
             name = expand(command.split(maxsplit=1)[1].replace(" ", ""), self.device.platform)
             if name not in self.device.running.interfaces:
-                return self._error(command, len("interface "))
+                if extras.create_logical(self.device.running, name, self.device.platform) is None:
+                    return self._error(command, len("interface "))
+                self._touched()
             self.view, self.interface = "interface", name
             return ""
         if self.faulty("reject"):
             return self._error(command)
+        if self.view == "router":
+            words = command.split()
+            negate = words[0].lower() == "no"
+            line = " ".join(words[1:] if negate else words)
+            if extras.section_line(self.device.running, self.section, line, negate, self.device.platform):
+                self._touched()
+                return ""
+            self.view, self.section = "config", ""  # IOS takes global commands from a sub-mode
         if self.view == "interface":
             return self._interface(command)
         return self._global(command)
@@ -90,8 +99,21 @@ class IosSession(BaseSession):
         rest = words[1:] if negate else words
         lowered = [w.lower() for w in rest]
         config = self.device.running
+        header = extras.section_header(" ".join(rest), self.device.platform)
         if lowered == ["ipv6", "unicast-routing"]:
             config.ipv6 = not negate
+        elif header is not None:
+            if negate:
+                config.sections.pop(header, None)
+            else:
+                config.sections.setdefault(header, [])
+                self.view, self.section = "router", header
+        elif lowered[:1] == ["interface"] and negate and len(rest) == 2:
+            name = expand(rest[1], self.device.platform)
+            found = config.interfaces.get(name)
+            if found is None or not found.logical:
+                return self._error(command, len("no interface "))
+            del config.interfaces[name]
         elif lowered[:2] in (["ip", "route"], ["ipv6", "route"]):
             line = " ".join(rest)
             if negate and line in config.statics:
@@ -118,7 +140,13 @@ class IosSession(BaseSession):
         }
         key = keyword if keyword in handlers else (rest[0].lower() if rest else "")
         if key not in handlers:
-            return self._error(command)
+            if extras.interface_extra(interface, " ".join(rest), negate, self.device.platform):
+                self._touched()
+                return ""
+            answer = self._global(command)  # IOS takes a global command in a sub-mode and leaves it
+            if not answer:
+                self.view, self.interface = "config" if self.view == "interface" else self.view, ""
+            return answer
         return handlers[key]()
 
     def _set(self, interface: TwinInterface, attribute: str, value: object) -> str:

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import asyncio
 import resource
+import sys
 import threading
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -103,6 +105,11 @@ async def _shell(device: TwinDevice, process: asyncssh.SSHServerProcess[str]) ->
             return
     except (asyncssh.BreakReceived, asyncssh.TerminalSizeChanged, ConnectionError):
         pass
+    except Exception:  # a bug in the twin: say so in the lab's log and end this session, never hang
+        print(f"egov lab: {device.hostname}: session failed", file=sys.stderr, flush=True)
+        traceback.print_exc()
+        process.channel.get_connection().abort()
+        return
     process.exit(0)
 
 

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 
 from network.devices.names import expand
-from network.lab import render
+from network.lab import extras, render
 from network.lab.conditions import Fault
 from network.lab.device import Trial, TwinConfig, TwinDevice, TwinInterface
 
@@ -82,8 +82,9 @@ class Session(BaseSession):
 
     def __init__(self, device: TwinDevice, fault: Fault | None = None) -> None:
         super().__init__(device, fault)
-        self.view = "user"  # user | system | interface
+        self.view = "user"  # user | system | interface | section
         self.interface = ""
+        self.section = ""  # the routing section being configured (``ospfv3 1``)
         self.candidate: TwinConfig | None = None
 
     # --- prompts -------------------------------------------------------------------------------
@@ -97,6 +98,8 @@ class Session(BaseSession):
         if self.device.vrp8:
             mark = "*" if self._dirty() or in_trial(self.device) else "~"
         suffix = f"-{self.interface}" if self.view == "interface" else ""
+        if self.view == "section":
+            suffix = "-" + self.section.replace(" ", "-")
         return f"[{mark}{host}{suffix}]"
 
     def _dirty(self) -> bool:
@@ -201,13 +204,26 @@ class Session(BaseSession):
             return self._enter_interface(command)
         if self.faulty("reject"):
             return self._error(command, UNRECOGNIZED)
+        if self.view == "section":
+            return self._section_command(command, words)
         if self.view == "interface":
             return self._interface_command(command, words)
         return self._system_command(command, words)
 
+    def _section_command(self, command: str, words: list[str]) -> str:
+        undo = words[0].lower() == "undo"
+        line = " ".join(words[1:] if undo else words)
+        if extras.section_line(self.config, self.section, line, undo, self.device.platform):
+            self._touched()
+            return ""
+        if extras.section_header(command, self.device.platform) or words[0].lower() in ("ipv6", "ip"):
+            self.view, self.section = "system", ""  # VRP takes system-view commands from a sub-view
+            return self._system_command(command, words)
+        return self._error(command, UNRECOGNIZED)
+
     def _leave(self, lowered: str) -> str:
-        if lowered == "quit" and self.view == "interface":
-            self.view, self.interface = "system", ""
+        if lowered == "quit" and self.view in ("interface", "section"):
+            self.view, self.interface, self.section = "system", "", ""
             return ""
         if self.device.vrp8 and self._dirty():
             self.pending_question = "leave"
@@ -222,8 +238,10 @@ class Session(BaseSession):
         name = command.split(maxsplit=1)[1]
         full = expand(name, self.device.platform)
         if full not in self.config.interfaces:
-            return self._error(command, WRONG_PARAMETER, command.index(name))
-        self.view, self.interface = "interface", full
+            if extras.create_logical(self.config, full, self.device.platform) is None:
+                return self._error(command, WRONG_PARAMETER, command.index(name))
+            self._touched()
+        self.view, self.interface, self.section = "interface", full, ""
         return ""
 
     # --- VRP8 two-stage commit, Comware commit delay -------------------------------------------
@@ -301,8 +319,21 @@ class Session(BaseSession):
     def _system_command(self, command: str, words: list[str]) -> str:
         undo = words[0].lower() == "undo"
         rest = [w.lower() for w in (words[1:] if undo else words)]
+        header = extras.section_header(" ".join(rest), self.device.platform)
         if rest == ["ipv6"] and not self.device.comware:
             self.config.ipv6 = not undo
+        elif header is not None:
+            if undo:
+                self.config.sections.pop(header, None)
+            else:
+                self.config.sections.setdefault(header, [])
+                self.view, self.section = "section", header
+        elif rest[:1] == ["interface"] and undo and len(words) == 3:
+            name = expand(words[2], self.device.platform)
+            interface = self.config.interfaces.get(name)
+            if interface is None or not interface.logical:
+                return self._error(command, WRONG_PARAMETER, command.index(words[2]))
+            del self.config.interfaces[name]
         elif rest[:2] in (["ip", "route-static"], ["ipv6", "route-static"]):
             line = " ".join(words[1:] if undo else words)
             if undo:
@@ -330,7 +361,13 @@ class Session(BaseSession):
         }
         key = keyword if keyword in handlers else (rest[0].lower() if rest else "")
         if key not in handlers or (key == "ipv6 enable" and self.device.comware):
-            return self._error(command, UNRECOGNIZED)
+            if extras.interface_extra(interface, " ".join(rest), undo, self.device.platform):
+                self._touched()
+                return ""
+            answer = self._system_command(command, words)  # VRP looks for it in the parent view
+            if not answer:
+                self.view, self.interface = ("system" if self.view == "interface" else self.view), ""
+            return answer
         return handlers[key]()
 
     def _ipv6_enable(self, interface: TwinInterface, undo: bool) -> str:

@@ -1,0 +1,309 @@
+"""``egov render`` and ``egov rollout``: intended dual-stack configs, and the wave engine that applies them.
+
+Targets: ``--lab lab.json`` (the twin; password from EGOV_LAB_PASSWORD) or, with ``--production``, the
+inventory's management addresses (password from each device's credentials reference, e.g. env:NAME).
+The journal lives in a state directory next to the inventory (``<inventory>.state/``, or ``--state``).
+Exit codes: 0 done, 1 devices failed / a wave stopped / findings, 2 unusable input, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from egov.console import error, plain, table
+from egov.options import InventoryDir
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+app = typer.Typer(
+    no_args_is_help=True, help="The IPv6 rollout: waves, prechecks, push, postchecks, rollback."
+)
+
+LabOption = Annotated[
+    Path | None, typer.Option("--lab", help="target the lab twin described by this lab.json")
+]
+ProductionOption = Annotated[
+    bool, typer.Option("--production", help="target the inventory's management addresses (real devices)")
+]
+StateOption = Annotated[
+    Path | None, typer.Option("--state", help="journal directory (default <inventory>.state)")
+]
+
+
+def _context(inventory: Path) -> Any:
+    from network.rollout.context import ContextError, load_context  # noqa: PLC0415
+
+    try:
+        return load_context(inventory)
+    except ContextError as problem:
+        error(problem.message, problem.hint)
+        raise typer.Exit(problem.exit_code) from None
+
+
+def render_command(
+    inventory: InventoryDir,
+    device: Annotated[str, typer.Option("--device", help="the device's hostname")],
+) -> None:
+    """Print one device's intended dual-stack configuration (what the rollout merges in)."""
+    from network.render import IntentError, render_intent  # noqa: PLC0415
+
+    context = _context(inventory)
+    if device not in context.inventory.device_by_hostname:
+        import difflib  # noqa: PLC0415
+
+        close = difflib.get_close_matches(device, list(context.inventory.device_by_hostname), n=1)
+        error(
+            f"{device}: no such device in {inventory}",
+            f"did you mean {close[0]}?" if close else "see devices.yaml",
+        )
+        raise typer.Exit(EXIT_USAGE)
+    try:
+        sys.stdout.write(render_intent(context.intents.build(device)))
+    except IntentError as problem:
+        error(str(problem), problem.hint)
+        raise typer.Exit(EXIT_FINDINGS) from None
+
+
+@app.command("plan")
+def plan_command(
+    inventory: InventoryDir,
+    output_format: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+) -> None:
+    """The waves: number (from 1), name, devices, and the failure budget of each."""
+    from network.rollout.waves import plan_waves  # noqa: PLC0415
+
+    context = _context(inventory)
+    plan = plan_waves(context.inventory, context.config)
+    if output_format == "json":
+        document = {
+            "waves": [
+                {
+                    "number": w.number,
+                    "name": w.name,
+                    "max_fail_percentage": w.max_fail_percentage,
+                    "devices": list(w.hostnames),
+                }
+                for w in plan.waves
+            ],
+            "left_out": list(plan.left_out),
+        }
+        plain(json.dumps(document, indent=2, ensure_ascii=False))
+        return
+    devices = context.inventory.device_by_hostname
+    rows = []
+    for wave in plan.waves:
+        platforms: dict[str, int] = {}
+        for host in wave.hostnames:
+            platforms[devices[host].platform] = platforms.get(devices[host].platform, 0) + 1
+        mix = ", ".join(f"{p} {n}" for p, n in sorted(platforms.items()))
+        rows.append((wave.number, wave.name, len(wave.hostnames), f"{wave.max_fail_percentage:g}%", mix))
+    table(
+        f"rollout waves of {inventory}",
+        ["wave", "name", "devices", "max fail", "platforms"],
+        rows,
+        numeric_from=2,
+    )
+    if plan.left_out:
+        plain(f"not in any wave (never changed): {', '.join(plan.left_out)}")
+
+
+def _targets(context: Any, lab: Path | None, production: bool) -> tuple[dict[str, Any], Any]:
+    """Where each device answers, and how to open a driver for it."""
+    from network.devices.collect import LabFileError, Target, targets_from_lab  # noqa: PLC0415
+    from network.devices.drivers import driver_for  # noqa: PLC0415
+    from network.devices.transport import CredentialError, resolve_credential  # noqa: PLC0415
+    from network.lab.files import PASSWORD_VARIABLE  # noqa: PLC0415
+
+    if lab is None and not production:
+        error(
+            "no target: give --lab lab.json (the twin) or --production (real devices)",
+            "rehearse on the lab first",
+        )
+        raise typer.Exit(EXIT_USAGE)
+    if lab is not None:
+        password = os.environ.get(PASSWORD_VARIABLE, "")
+        if not password:
+            error(f"{PASSWORD_VARIABLE} is not set", "export the password `egov lab up` printed")
+            raise typer.Exit(EXIT_USAGE)
+        try:
+            targets = {t.hostname: t for t in targets_from_lab(lab)}
+        except LabFileError as problem:
+            error(str(problem), "start the lab with `egov lab up INVENTORY_DIR --detach`")
+            raise typer.Exit(EXIT_USAGE) from None
+        secrets = dict.fromkeys(targets, password)
+    else:
+        username = os.environ.get("EGOV_SSH_USERNAME", "egov")
+        targets, secrets = {}, {}
+        for device in context.inventory.devices:
+            targets[device.hostname] = Target(
+                device.hostname, str(device.management), 22, device.platform, username
+            )
+            try:
+                secrets[device.hostname] = resolve_credential(device.credentials)
+            except CredentialError as problem:
+                error(f"{device.hostname}: {problem}", problem.hint)
+                raise typer.Exit(EXIT_USAGE) from None
+
+    def opener(target: Any) -> Any:
+        driver = driver_for(target.platform)(
+            target.host,
+            target.username,
+            secrets[target.hostname],
+            timeout=30,
+            optional_args={"port": target.port, "name": target.hostname, "production": production},
+        )
+        driver.open()
+        return driver
+
+    return targets, opener
+
+
+def _engine(inventory: Path, lab: Path | None, production: bool, state: Path | None, check: bool) -> Any:
+    from network.rollout.engine import Engine  # noqa: PLC0415
+    from network.rollout.journal import Journal  # noqa: PLC0415
+    from network.rollout.waves import plan_waves  # noqa: PLC0415
+
+    context = _context(inventory)
+    targets, opener = _targets(context, lab, production)
+    journal = Journal(state_dir(inventory, state) / "rollout.sqlite")
+    plan = plan_waves(context.inventory, context.config)
+    return Engine(context, plan, journal, targets, opener, workers=context.config.workers, check=check)
+
+
+def state_dir(inventory: Path, state: Path | None) -> Path:
+    """``<inventory>.state`` beside the inventory, unless given."""
+    return state if state is not None else inventory.resolve().parent / f"{inventory.resolve().name}.state"
+
+
+def _report(result: Any, check: bool) -> None:
+    if check:
+        for outcome in result.outcomes:
+            plain(f"--- {outcome.hostname} (wave {outcome.wave})")
+            plain(outcome.diff or "(no change)")
+        return
+    counts: dict[str, int] = {}
+    for outcome in result.outcomes:
+        counts[outcome.state] = counts.get(outcome.state, 0) + 1
+    plain(", ".join(f"{n} {state}" for state, n in sorted(counts.items())) or "nothing to do")
+    failed = result.failed()
+    if failed:
+        table(
+            "failed devices",
+            ["hostname", "wave", "state", "why"],
+            [(o.hostname, o.wave, o.state, o.reason) for o in failed],
+        )
+    if result.stopped_wave is not None:
+        error(
+            f"wave {result.stopped_wave} stopped: its failures exceeded max_fail_percentage",
+            "see the failed devices above",
+        )
+    if result.interrupted:
+        error("interrupted: stopped between devices", "`egov rollout resume` carries on")
+
+
+def _exit(result: Any, check: bool) -> None:
+    if result.interrupted:
+        raise typer.Exit(EXIT_INTERRUPTED)
+    if not check and (result.failed() or result.stopped_wave is not None):
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+def _progress(engine: Any) -> None:
+    def show(wave: Any, outcome: Any) -> None:
+        why = f" ({outcome.reason})" if outcome.reason and outcome.state != "pending" else ""
+        plain(f"wave {wave.number} {wave.name}: {outcome.hostname} {outcome.state}{why}")
+
+    engine.progress = show
+
+
+@app.command("run")
+def run_command(
+    inventory: InventoryDir,
+    wave: Annotated[
+        int | None, typer.Option("--wave", min=1, help="only this wave (numbered from 1)")
+    ] = None,
+    check: Annotated[bool, typer.Option("--check", help="print each device's diff; push nothing")] = False,
+    retry: Annotated[
+        bool, typer.Option("--retry", help="also retake failed and rolled-back devices")
+    ] = False,
+    lab: LabOption = None,
+    production: ProductionOption = False,
+    state: StateOption = None,
+) -> None:
+    """Roll out wave by wave: precheck, push (trial commit where offered), postcheck, or roll back."""
+    engine = _engine(inventory, lab, production, state, check)
+    _progress(engine)
+    try:
+        result = engine.run(wave, retry)
+    finally:
+        engine.journal.close()
+    _report(result, check)
+    _exit(result, check)
+
+
+@app.command("resume")
+def resume_command(
+    inventory: InventoryDir,
+    lab: LabOption = None,
+    production: ProductionOption = False,
+    state: StateOption = None,
+) -> None:
+    """After an interruption (even kill -9): settle devices caught mid-change, then carry on."""
+    engine = _engine(inventory, lab, production, state, False)
+    _progress(engine)
+    try:
+        result = engine.resume()
+    finally:
+        engine.journal.close()
+    _report(result, False)
+    _exit(result, False)
+
+
+@app.command("status")
+def status_command(
+    inventory: InventoryDir,
+    output_format: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+    state: StateOption = None,
+) -> None:
+    """Every device with its wave and state: pending, done, failed, rolled_back (running if interrupted)."""
+    from network.rollout.journal import Journal  # noqa: PLC0415
+
+    path = state_dir(inventory, state) / "rollout.sqlite"
+    if not path.exists():
+        error(f"no rollout journal at {path}", f"start with `egov rollout run {inventory} --lab lab.json`")
+        raise typer.Exit(EXIT_FINDINGS)
+    journal = Journal(path)
+    try:
+        records = journal.devices()
+    finally:
+        journal.close()
+    if output_format == "json":
+        document = [
+            {
+                "hostname": r.hostname,
+                "wave": r.wave,
+                "state": r.state,
+                "reason": r.reason,
+                "hash_after": r.hash_after,
+            }
+            for r in records
+        ]
+        plain(json.dumps(document, indent=2, ensure_ascii=False))
+        return
+    counts: dict[str, int] = {}
+    for record in records:
+        counts[record.state] = counts.get(record.state, 0) + 1
+    plain(", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
+    shown = [r for r in records if r.state != "pending"] or records[:20]
+    table(
+        "devices",
+        ["hostname", "wave", "state", "reason"],
+        [(r.hostname, r.wave, r.state, r.reason or "") for r in shown],
+        numeric_from=4,
+    )

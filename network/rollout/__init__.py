@@ -1,0 +1,1 @@
+"""The IPv6 rollout: waves of devices, each checked, changed and checked again, journaled."""

@@ -1,0 +1,54 @@
+"""Everything a rollout or a render needs, read and checked once: inventory, current lock, settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from network.addressing.lock import LOCK_FILE, Lock
+from network.addressing.workflow import PlanUnavailable, prepare, run_plan
+from network.inventory import Inventory
+from network.render.intent import IntentBuilder
+from network.rollout.config import RolloutConfig, RolloutFileError, load_rollout
+
+
+class ContextError(Exception):
+    """The inventory cannot be rolled out as it is: message, hint, exit code (1 findings, 2 unusable)."""
+
+    def __init__(self, message: str, hint: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.message, self.hint, self.exit_code = message, hint, exit_code
+
+
+@dataclass
+class Context:
+    """A valid inventory, its current address lock and its rollout settings."""
+
+    root: Path
+    inventory: Inventory
+    lock: Lock
+    config: RolloutConfig
+    intents: IntentBuilder
+
+
+def load_context(root: Path) -> Context:
+    """Read and check: the inventory validates, the lock exists and is current, rollout.yaml is sound."""
+    try:
+        prepared = prepare(root)
+        planned = run_plan(prepared)
+    except PlanUnavailable as problem:
+        raise ContextError(problem.message, problem.hint, problem.exit_code) from None
+    if prepared.lock is None:
+        raise ContextError(f"there is no {root / LOCK_FILE}", f"run `egov plan {root}` first", 1)
+    if planned.change.status != "unchanged":
+        raise ContextError(
+            f"{root / LOCK_FILE} is stale: the inventory changed since it was planned",
+            f"run `egov plan {root}` and review the lock before rolling out",
+            1,
+        )
+    try:
+        config = load_rollout(root)
+    except RolloutFileError as problem:
+        raise ContextError(str(problem), "see docs/rollout.md for rollout.yaml", 2) from None
+    lock = prepared.lock
+    return Context(root, prepared.inventory, lock, config, IntentBuilder(prepared.inventory, lock, config))

@@ -1,0 +1,186 @@
+"""The rollout journal: SQLite (WAL) beside the inventory, every step of every device, never rewritten.
+
+``devices`` holds each device's current state (pending, running, done, failed, rolled_back), the
+stage it reached, the configuration saved before the change and the hashes before and after.
+``steps`` is append-only: every precheck, push, postcheck and rollback with its timestamps, result
+and detail. A device is marked ``running`` with its stage *before* anything is sent to it, so that
+after an interruption (even kill -9) ``resume`` knows which devices may be half-way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+PENDING, RUNNING, DONE, FAILED, ROLLED_BACK = "pending", "running", "done", "failed", "rolled_back"
+STATES = (PENDING, RUNNING, DONE, FAILED, ROLLED_BACK)
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY, started REAL NOT NULL, finished REAL, command TEXT NOT NULL, result TEXT
+);
+CREATE TABLE IF NOT EXISTS devices (
+    hostname TEXT PRIMARY KEY, wave INTEGER NOT NULL, state TEXT NOT NULL, stage TEXT,
+    updated REAL NOT NULL, reason TEXT, pre_change TEXT, hash_before TEXT, hash_after TEXT
+);
+CREATE TABLE IF NOT EXISTS steps (
+    id INTEGER PRIMARY KEY, run INTEGER NOT NULL, hostname TEXT NOT NULL, wave INTEGER NOT NULL,
+    step TEXT NOT NULL, result TEXT NOT NULL, started REAL NOT NULL, finished REAL NOT NULL,
+    detail TEXT, hash_before TEXT, hash_after TEXT
+);
+"""
+
+
+def config_hash(text: str) -> str:
+    """SHA-256 of a configuration as the device printed it."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of one device in one run: precheck, check, push, postcheck, rollback or resume."""
+
+    run: int
+    hostname: str
+    wave: int
+    step: str
+    result: str
+    started: float
+    detail: str = ""
+    hash_before: str | None = None
+    hash_after: str | None = None
+
+
+@dataclass(frozen=True)
+class DeviceRecord:
+    """One device's line in the journal."""
+
+    hostname: str
+    wave: int
+    state: str
+    stage: str | None
+    updated: float
+    reason: str | None
+    pre_change: str | None
+    hash_before: str | None
+    hash_after: str | None
+
+
+class Journal:
+    """A journal file; safe to share between the engine's threads (one connection, one lock)."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        """Close the file."""
+        with self._lock:
+            self._db.close()
+
+    def start_run(self, command: str) -> int:
+        """A new run; returns its id."""
+        with self._lock:
+            cursor = self._db.execute(
+                "INSERT INTO runs (started, command) VALUES (?, ?)", (time.time(), command)
+            )
+            return int(cursor.lastrowid or 0)
+
+    def finish_run(self, run: int, result: str) -> None:
+        """Close a run with its result (completed, stopped: …, interrupted)."""
+        with self._lock:
+            self._db.execute(
+                "UPDATE runs SET finished = ?, result = ? WHERE id = ?", (time.time(), result, run)
+            )
+
+    def sync(self, waves: Iterable[tuple[str, int]]) -> None:
+        """Every device of the plan has a line (new ones pending); waves follow the current plan."""
+        now = time.time()
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            for hostname, wave in waves:
+                self._db.execute(
+                    "INSERT INTO devices (hostname, wave, state, updated) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT(hostname) DO UPDATE SET wave = excluded.wave",
+                    (hostname, wave, PENDING, now),
+                )
+            self._db.execute("COMMIT")
+
+    def set_state(
+        self,
+        hostname: str,
+        state: str,
+        stage: str | None = None,
+        reason: str | None = None,
+        **fields: str | None,
+    ) -> None:
+        """Record a device's state (and optionally pre_change, hash_before, hash_after)."""
+        allowed = {"pre_change", "hash_before", "hash_after"}
+        assert set(fields) <= allowed, fields
+        columns = ["state = ?", "stage = ?", "reason = ?", "updated = ?"]
+        values: list[object] = [state, stage, reason, time.time()]
+        for name, value in fields.items():
+            columns.append(f"{name} = ?")
+            values.append(value)
+        with self._lock:
+            self._db.execute(
+                f"UPDATE devices SET {', '.join(columns)} WHERE hostname = ?", (*values, hostname)
+            )
+
+    def step(self, entry: Step) -> None:
+        """Append one step of one device."""
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO steps (run, hostname, wave, step, result, started, finished, detail, "
+                "hash_before, hash_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    entry.run,
+                    entry.hostname,
+                    entry.wave,
+                    entry.step,
+                    entry.result,
+                    entry.started,
+                    time.time(),
+                    entry.detail,
+                    entry.hash_before,
+                    entry.hash_after,
+                ),
+            )
+
+    def devices(self) -> list[DeviceRecord]:
+        """Every device, by wave then hostname."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT hostname, wave, state, stage, updated, reason, pre_change, hash_before, hash_after "
+                "FROM devices ORDER BY wave, hostname"
+            ).fetchall()
+        return [DeviceRecord(*row) for row in rows]
+
+    def device(self, hostname: str) -> DeviceRecord | None:
+        """One device's line."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT hostname, wave, state, stage, updated, reason, pre_change, hash_before, hash_after "
+                "FROM devices WHERE hostname = ?",
+                (hostname,),
+            ).fetchone()
+        return DeviceRecord(*row) if row else None
+
+    def steps(self, hostname: str | None = None) -> list[tuple[object, ...]]:
+        """Steps (all, or one device's), oldest first."""
+        query = "SELECT run, hostname, wave, step, result, started, finished, detail FROM steps"
+        args: tuple[object, ...] = ()
+        if hostname is not None:
+            query, args = query + " WHERE hostname = ?", (hostname,)
+        with self._lock:
+            return list(self._db.execute(query + " ORDER BY id", args).fetchall())
