@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import ipaddress
+import logging
 import math
 import re
 import time
@@ -141,6 +142,7 @@ class EgovDriver(NetworkDriver):  # type: ignore[misc]  # napalm's base class is
     config_enter = "system-view"
     leave_config = "return"
     version_command = "display version"
+    logout_command = "quit"
     version_marker = r"(?:VRP \(R\) software|Comware Software)"
 
     def __init__(
@@ -189,11 +191,21 @@ class EgovDriver(NetworkDriver):  # type: ignore[misc]  # napalm's base class is
         self._send(self.version_command, expect_string=rf"{self.version_marker}[\s\S]*?{self._exec_prompt()}")
 
     def close(self) -> None:
-        """Disconnect (quietly if the device already dropped the session)."""
-        if self.device is not None:
-            with contextlib.suppress(OSError, EOFError):
-                self.device.disconnect()
-            self.device = None
+        """Log out and disconnect (quietly if the device already dropped the session).
+
+        The driver always leaves configuration mode itself, so it logs out directly: netmiko's own
+        ``disconnect`` first checks for configuration mode, which on VRP means two seconds of silence.
+        """
+        device, self.device = self.device, None
+        if device is None:
+            return
+        with contextlib.suppress(Exception):  # a session the device already closed
+            device.write_channel(self.logout_command + device.RETURN)
+        with contextlib.suppress(Exception):
+            device.paramiko_cleanup()
+        with contextlib.suppress(Exception):  # netmiko's per-session filter that hides secrets in logs
+            logging.getLogger("netmiko").removeFilter(device._secrets_filter)
+        device.remote_conn_pre = device.remote_conn = None
 
     def is_alive(self) -> models.AliveDict:
         """NAPALM's liveness check."""
@@ -276,10 +288,13 @@ class EgovDriver(NetworkDriver):  # type: ignore[misc]  # napalm's base class is
         self.device.write_channel("".join(line + self.device.RETURN for line in lines))
         pattern = re.compile(prompt)
         buffer = ""
-        deadline = time.monotonic() + self.timeout + 0.05 * len(lines)
+        deadline = time.monotonic() + self.timeout  # moves on while answers keep coming (a slow device)
         while len(pattern.findall(buffer)) < len(lines):
             try:
-                buffer += self.device.read_channel()
+                chunk = self.device.read_channel()
+                if chunk:
+                    buffer += chunk
+                    deadline = time.monotonic() + self.timeout
             except (OSError, EOFError) as problem:
                 self.device = None
                 raise ConnectionClosedException(f"{self.name}: the session ended ({problem})") from problem
@@ -287,7 +302,7 @@ class EgovDriver(NetworkDriver):  # type: ignore[misc]  # napalm's base class is
                 if not self._transport_alive():
                     self.device = None
                     raise ConnectionClosedException(f"{self.name}: the device closed the session")
-                raise DriverError(f"{self.name}: no prompt after {len(lines)} configuration lines")
+                raise DriverError(f"{self.name}: no answer for {self.timeout} s while configuring")
             time.sleep(0.005)
         return pattern.split(buffer)[: len(lines)]
 
@@ -444,11 +459,16 @@ class EgovDriver(NetworkDriver):  # type: ignore[misc]  # napalm's base class is
         back = diff(self.platform, self.running_config(), config)
         if not back.empty:
             self._apply(back.remediation, None)
-            if self.save_after_commit:
-                self._save()
         left = diff(self.platform, self.running_config(), config)
         if not left.empty:
             raise CommitError(f"{self.name}: rollback left differences:\n{left.text()}")
+        if not back.empty and self.save_after_commit:
+            try:
+                self._save()
+            except CommitError as problem:
+                raise CommitError(
+                    f"{problem} (the running configuration is restored, not saved)"
+                ) from problem
 
     # --- NAPALM's interface --------------------------------------------------------------------
 

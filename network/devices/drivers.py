@@ -166,6 +166,7 @@ class IosDriver(EgovDriver):
     config_enter = "configure terminal"
     leave_config = "end"
     version_command = "show version"
+    logout_command = "exit"
     version_marker = r"Cisco IOS Software"
 
     # netmiko keeps only the first 16 characters of an IOS prompt (IOS shortens long hostnames in
