@@ -350,6 +350,7 @@ class Engine:
                 self.journal.step(Step(self.run_id, hostname, wave, "resume", "complete", time.time()))
                 return self._finish(driver, hostname, wave, saved, ipv4)
             driver.discard()
+            self.journal.step(Step(self.run_id, hostname, wave, "resume", "half-done", time.time()))
             return self._put_back(driver, hostname, wave, saved, "interrupted half-way through the push")
         finally:
             driver.close()
