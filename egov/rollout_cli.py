@@ -214,12 +214,42 @@ def _exit(result: Any, check: bool) -> None:
         raise typer.Exit(EXIT_FINDINGS)
 
 
-def _progress(engine: Any) -> None:
-    def show(wave: Any, outcome: Any) -> None:
-        why = f" ({outcome.reason})" if outcome.reason and outcome.state != "pending" else ""
-        plain(f"wave {wave.number} {wave.name}: {outcome.hostname} {outcome.state}{why}")
+def _progress(engine: Any) -> Any:
+    """A progress bar per wave on a terminal; a line per device when piped. Returns what to stop."""
+    from egov.console import stdout  # noqa: PLC0415
 
-    engine.progress = show
+    if not stdout.is_terminal:
+
+        def line(wave: Any, outcome: Any) -> None:
+            why = f" ({outcome.reason})" if outcome.reason and outcome.state != "pending" else ""
+            plain(f"wave {wave.number} {wave.name}: {outcome.hostname} {outcome.state}{why}")
+
+        engine.progress = line
+        return None
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn  # noqa: PLC0415
+
+    bars = Progress(
+        TextColumn("wave {task.fields[number]}: {task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[failed]} failed"),
+        TimeElapsedColumn(),
+        console=stdout,
+    )
+    tasks: dict[int, Any] = {}
+    failed: dict[int, int] = {}
+
+    def bar(wave: Any, outcome: Any) -> None:
+        if wave.number not in tasks:
+            tasks[wave.number] = bars.add_task(
+                wave.name, total=len(wave.hostnames), number=wave.number, failed=0
+            )
+        failed[wave.number] = failed.get(wave.number, 0) + (outcome.state in ("failed", "rolled_back"))
+        bars.update(tasks[wave.number], advance=1, failed=failed[wave.number])
+
+    engine.progress = bar
+    bars.start()
+    return bars
 
 
 @app.command("run")
@@ -238,10 +268,12 @@ def run_command(
 ) -> None:
     """Roll out wave by wave: precheck, push (trial commit where offered), postcheck, or roll back."""
     engine = _engine(inventory, lab, production, state, check)
-    _progress(engine)
+    bars = _progress(engine)
     try:
         result = engine.run(wave, retry)
     finally:
+        if bars is not None:
+            bars.stop()
         engine.journal.close()
     _report(result, check)
     _exit(result, check)
@@ -256,10 +288,12 @@ def resume_command(
 ) -> None:
     """After an interruption (even kill -9): settle devices caught mid-change, then carry on."""
     engine = _engine(inventory, lab, production, state, False)
-    _progress(engine)
+    bars = _progress(engine)
     try:
         result = engine.resume()
     finally:
+        if bars is not None:
+            bars.stop()
         engine.journal.close()
     _report(result, False)
     _exit(result, False)

@@ -27,6 +27,21 @@ echo "   the village router (IOS) now sees its uplink's neighbours:"
 echo "-- back to the saved configuration (a verified rollback)"
 "$BIN/egov" device apply SW-CQ-FS-AR-01 ar.before.cfg --replace | sed 's/^/     /'
 echo
+echo "-- the IPv6 rollout on the twin (a copy of the inventory, a fresh journal): the waves"
+rm -rf shanwei shanwei.state && cp -r "$INVENTORY" shanwei
+"$BIN/egov" rollout plan shanwei | sed -n 1,8p
+WAVES="$("$BIN/egov" rollout plan shanwei --format json | "$BIN/python" -c '
+import json, sys
+waves = json.load(sys.stdin)["waves"]
+print(" ".join(str(w["number"]) for w in waves if w["name"] in ("canary", "city") or "(sw-cq)" in w["name"]))')"
+echo "   rolling out the canary, the city and 城区 (waves $WAVES): precheck, push, postcheck, or rollback"
+for WAVE in $WAVES; do
+  "$BIN/egov" rollout run shanwei --lab lab.json --wave "$WAVE" | tail -1 | sed "s/^/   wave $WAVE: /"
+done
+"$BIN/egov" rollout status shanwei | sed -n 1p
+echo "   a village router after the rollout, read from the device:"
+"$BIN/egov" device show SW-CQ-FS-V10-CPE | sed -n '/addresses/,$p'
+echo
 echo "-- a fault injected while the lab runs: logins to 凤山街道's devices now fail"
 "$BIN/egov" lab set --fault auth --devices 'SW-CQ-FS-*' | tail -1
 "$BIN/egov" lab collect --devices 'SW-CQ-FS-V0*' || echo "   (exit $? : each failed device is reported, the run goes on)"
