@@ -9,7 +9,6 @@ Exit codes: 0 done, 1 devices failed / a wave stopped / findings, 2 unusable inp
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -114,54 +113,14 @@ def plan_command(
 
 
 def _targets(context: Any, lab: Path | None, production: bool) -> tuple[dict[str, Any], Any]:
-    """Where each device answers, and how to open a driver for it."""
-    from network.devices.collect import LabFileError, Target, targets_from_lab  # noqa: PLC0415
-    from network.devices.drivers import driver_for  # noqa: PLC0415
-    from network.devices.transport import CredentialError, resolve_credential  # noqa: PLC0415
-    from network.lab.files import PASSWORD_VARIABLE  # noqa: PLC0415
+    """Where each device answers, and how to open a driver for it (usage errors end the command)."""
+    from network.rollout.targets import TargetsError, targets  # noqa: PLC0415
 
-    if lab is None and not production:
-        error(
-            "no target: give --lab lab.json (the twin) or --production (real devices)",
-            "rehearse on the lab first",
-        )
-        raise typer.Exit(EXIT_USAGE)
-    if lab is not None:
-        password = os.environ.get(PASSWORD_VARIABLE, "")
-        if not password:
-            error(f"{PASSWORD_VARIABLE} is not set", "export the password `egov lab up` printed")
-            raise typer.Exit(EXIT_USAGE)
-        try:
-            targets = {t.hostname: t for t in targets_from_lab(lab)}
-        except LabFileError as problem:
-            error(str(problem), "start the lab with `egov lab up INVENTORY_DIR --detach`")
-            raise typer.Exit(EXIT_USAGE) from None
-        secrets = dict.fromkeys(targets, password)
-    else:
-        username = os.environ.get("EGOV_SSH_USERNAME", "egov")
-        targets, secrets = {}, {}
-        for device in context.inventory.devices:
-            targets[device.hostname] = Target(
-                device.hostname, str(device.management), 22, device.platform, username
-            )
-            try:
-                secrets[device.hostname] = resolve_credential(device.credentials)
-            except CredentialError as problem:
-                error(f"{device.hostname}: {problem}", problem.hint)
-                raise typer.Exit(EXIT_USAGE) from None
-
-    def opener(target: Any) -> Any:
-        driver = driver_for(target.platform)(
-            target.host,
-            target.username,
-            secrets[target.hostname],
-            timeout=30,
-            optional_args={"port": target.port, "name": target.hostname, "production": production},
-        )
-        driver.open()
-        return driver
-
-    return targets, opener
+    try:
+        return targets(context.inventory, lab, production)
+    except TargetsError as problem:
+        error(problem.message, problem.hint)
+        raise typer.Exit(EXIT_USAGE) from None
 
 
 def _engine(inventory: Path, lab: Path | None, production: bool, state: Path | None, check: bool) -> Any:

@@ -136,7 +136,7 @@ class Engine:
             while queue or running:
                 over = failures * 100.0 > budget * len(wave.hostnames)
                 while queue and len(running) < self.workers and not over and not self.stop.is_set():
-                    running.add(pool.submit(self._device, queue.pop(0), wave.number))
+                    running.add(pool.submit(self.device, queue.pop(0), wave.number))
                 if not running:
                     break
                 finished, running = wait(running, timeout=0.5, return_when=FIRST_COMPLETED)
@@ -177,7 +177,8 @@ class Engine:
                 return link.peer
         return None
 
-    def _device(self, hostname: str, wave: int) -> Outcome:
+    def device(self, hostname: str, wave: int) -> Outcome:
+        """Precheck, push, postcheck (or roll back) one device; the outcome is also in the journal."""
         if self.stop.is_set():
             return Outcome(hostname, wave, PENDING, "stopped before it started")
         target = self.targets.get(hostname)
@@ -227,7 +228,9 @@ class Engine:
             return self._put_back(driver, hostname, wave, saved, f"push failed: {problem}")
         self.journal.step(Step(self.run_id, hostname, wave, "push", "ok", started, change.text(), before))
         self.journal.set_state(hostname, RUNNING, "postcheck", None)
-        return self._finish(driver, hostname, wave, saved, ipv4)
+        outcome = self._finish(driver, hostname, wave, saved, ipv4)
+        outcome.diff = change.text()
+        return outcome
 
     def _finish(self, driver: Any, hostname: str, wave: int, saved: str, ipv4: set[str]) -> Outcome:
         started = time.time()
@@ -373,3 +376,19 @@ def ipv4_in_config(text: str) -> set[str]:
                 continue
             out.add(f"{interface} {network.ip}/{network.network.prefixlen}")
     return out
+
+
+def roll_one(context: Context, plan: WavePlan, journal: Journal, hostname: str, **kwargs: Any) -> Outcome:
+    """One device through the same steps as a wave (what the Ansible module runs per host).
+
+    ``kwargs``: ``targets``, ``opener``, ``check`` (as :class:`Engine`). The journal records a run per call.
+    """
+    engine = Engine(
+        context, plan, journal, kwargs["targets"], kwargs["opener"], workers=1, check=kwargs["check"]
+    )
+    journal.sync(engine.wave_of.items())
+    wave = engine.wave_of.get(hostname, 0)
+    engine.run_id = journal.start_run(f"ansible {hostname}" + (" check" if engine.check else ""))
+    outcome = engine.device(hostname, wave)
+    journal.finish_run(engine.run_id, outcome.state)
+    return outcome

@@ -38,7 +38,8 @@ class WavePlan:
         return {host: wave.number for wave in self.waves for host in wave.hostnames}
 
 
-def _county(site: Site, sites: dict[str, Site]) -> Site | None:
+def county_of(site: Site, sites: dict[str, Site]) -> Site | None:
+    """The county a site is in (itself if it is one), None above the counties."""
     current: Site | None = site
     while current is not None and current.level != Level.COUNTY:
         current = sites.get(current.parent) if current.parent else None
@@ -80,7 +81,7 @@ def _auto(inventory: Inventory, devices: list[Device], config: RolloutConfig) ->
     others: list[Device] = []
     for device in devices:
         site = sites[device.site]
-        county = _county(site, sites)
+        county = county_of(site, sites)
         if site.level == Level.CITY:
             continue
         if county is None:
@@ -112,7 +113,7 @@ def _selects(spec: WaveSpec, device: Device, inventory: Inventory) -> bool:
     if spec.roles and device.role not in spec.roles:
         return False
     if spec.counties:
-        county = _county(site, sites)
+        county = county_of(site, sites)
         if county is None or county.id not in spec.counties:
             return False
     return True
