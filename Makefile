@@ -44,11 +44,13 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy network egov
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/ansible-lint --profile production playbooks/
 
 bench: $(STAMP)
 	$(BIN)/python bench/validate_scale.py --update-docs
 	$(BIN)/python bench/plan_scale.py --update-docs
 	$(BIN)/python bench/lab_scale.py --update-docs
+	$(BIN)/python bench/rollout_scale.py --update-docs
 
 schema: $(STAMP)
 	$(BIN)/egov schema --out docs/schema

@@ -20,6 +20,7 @@ from egov.device_cli import app as device_app
 from egov.lab_cli import app as lab_app
 from egov.options import InventoryDir
 from egov.plan_cli import app as plan_app
+from egov.playbook_cli import app as playbook_app
 from egov.rollout_cli import app as rollout_app
 from egov.rollout_cli import render_command
 from network.addressing.policy import policy_schema
@@ -51,6 +52,7 @@ app.add_typer(plan_app, name="plan")
 app.add_typer(lab_app, name="lab")
 app.add_typer(device_app, name="device")
 app.add_typer(rollout_app, name="rollout")
+app.add_typer(playbook_app, name="playbook")
 app.command("render")(render_command)
 
 

@@ -28,6 +28,10 @@ CREATE TABLE IF NOT EXISTS devices (
     hostname TEXT PRIMARY KEY, wave INTEGER NOT NULL, state TEXT NOT NULL, stage TEXT,
     updated REAL NOT NULL, reason TEXT, pre_change TEXT, hash_before TEXT, hash_after TEXT
 );
+CREATE TABLE IF NOT EXISTS playbook_events (
+    id INTEGER PRIMARY KEY, run INTEGER NOT NULL, playbook TEXT NOT NULL, event TEXT NOT NULL,
+    host TEXT, task TEXT, created REAL NOT NULL, detail TEXT
+);
 CREATE TABLE IF NOT EXISTS steps (
     id INTEGER PRIMARY KEY, run INTEGER NOT NULL, hostname TEXT NOT NULL, wave INTEGER NOT NULL,
     step TEXT NOT NULL, result TEXT NOT NULL, started REAL NOT NULL, finished REAL NOT NULL,
@@ -156,6 +160,26 @@ class Journal:
                     entry.hash_after,
                 ),
             )
+
+    def playbook_event(
+        self, run: int, playbook: str, event: str, host: str | None, task: str | None, detail: str
+    ) -> None:
+        """Append one ansible-runner event of a playbook run."""
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO playbook_events (run, playbook, event, host, task, created, detail) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (run, playbook, event, host, task, time.time(), detail),
+            )
+
+    def playbook_events(self, run: int | None = None) -> list[tuple[object, ...]]:
+        """Recorded playbook events (of one run, or all), oldest first."""
+        query = "SELECT run, playbook, event, host, task, detail FROM playbook_events"
+        args: tuple[object, ...] = ()
+        if run is not None:
+            query, args = query + " WHERE run = ?", (run,)
+        with self._lock:
+            return list(self._db.execute(query + " ORDER BY id", args).fetchall())
 
     def devices(self) -> list[DeviceRecord]:
         """Every device, by wave then hostname."""

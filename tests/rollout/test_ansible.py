@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -84,6 +85,26 @@ def test_a_county_through_ansible_playbook(tmp_path: Path, monkeypatch: pytest.M
             run_egov("rollout", "status", str(inventory), "--format", "json", cwd=tmp_path).stdout
         )
         assert {d["state"] for d in status} == {"pending"}, "check mode pushed nothing"
+        via_runner = run_egov(
+            "playbook",
+            "run",
+            "ipv6_rollout",
+            str(inventory),
+            "--lab",
+            str(lab),
+            "--limit",
+            "county_sw_hq",
+            "--check",
+            cwd=tmp_path,
+        )
+        assert via_runner.returncode == 0, via_runner.stdout + via_runner.stderr
+        journal = tmp_path / "shanwei.state" / "rollout.sqlite"
+        with sqlite3.connect(journal) as db:
+            hosts = {
+                h for (h,) in db.execute("SELECT host FROM playbook_events WHERE event = 'runner_on_ok'")
+            }
+        assert hosts == {t.hostname for t in targets_from_lab(lab)}, "every host's event is in the journal"
+        assert all(PASSWORD.encode() not in f.read_bytes() for f in journal.parent.glob("rollout.sqlite*"))
         ran = _ansible(
             "ansible-playbook",
             "-i",
