@@ -8,6 +8,8 @@ the journal: the modules take no passwords (the lab's comes from the environment
 from __future__ import annotations
 
 import json
+import os
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,6 +95,8 @@ def run_playbook(
     env = {"ANSIBLE_CONFIG": str(ANSIBLE_CFG)}
     if lab is not None:
         env["EGOV_LAB_JSON"] = str(lab.resolve())
+    # ansible-playbook beside this python (the venv's) first, whatever PATH says.
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
     with tempfile.TemporaryDirectory(prefix="egov-runner-") as private:
         result = ansible_runner.run(
             private_data_dir=private,

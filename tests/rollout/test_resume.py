@@ -82,7 +82,8 @@ def test_kill_9_then_resume(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
         caught = {h for h, s in _states(journal).items() if s == "running"}
         assert caught, "kill -9 left no device mid-change"
         resumed = run_egov("rollout", "resume", str(inventory), "--lab", "lab.json", cwd=tmp_path)
-        assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+        # Exit 0 when every caught device could be completed, 1 when some had to be rolled back.
+        assert resumed.returncode in (0, 1), resumed.stdout + resumed.stderr
         status = json.loads(
             run_egov("rollout", "status", str(inventory), "--format", "json", cwd=tmp_path).stdout
         )
