@@ -1,0 +1,187 @@
+"""Bring one department's office LAN onto the extranet at its site's gateway device, dual-stack.
+
+The gateway is the site's first core, aggregation or access device (as for the rollout's LAN
+gateways); the LAN gets VLAN interface ``lan_vlan_base + n`` with the IPv4 gateway (the first host of
+each of the department's IPv4 LANs) and the IPv6 /64 gateway from the plan, with router advertisements
+(and the device's OSPFv3 area where it runs OSPF). The same steps as the rollout: precheck (platform,
+the VLAN interface free or already this department's), push (trial commit where offered), postcheck
+(both gateways present, IPv6 not tentative), then confirm — or a rollback proven by hash.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from network.devices.collect import Target
+from network.render.intent import LanIntent
+from network.rollout.context import Context
+from network.rollout.journal import Journal, Step, config_hash
+
+
+class OnboardError(Exception):
+    """The department cannot be onboarded as asked (unknown, no LAN, no gateway device): message, hint."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.message, self.hint = message, hint
+
+
+@dataclass
+class Onboarding:
+    """What onboarding does: the gateway device, its LAN interfaces, the lines merged, the result."""
+
+    department: str
+    hostname: str
+    lans: tuple[LanIntent, ...]
+    config: str
+    state: str = "pending"
+    reason: str = ""
+    diff: str = ""
+
+
+def plan_onboarding(context: Context, department: str) -> Onboarding:
+    """The gateway and the configuration lines for a department's LANs."""
+    found = context.inventory.department_by_id.get(department)
+    if found is None:
+        raise OnboardError(f"no department {department!r}", "give a department id from departments.yaml")
+    if not found.lans:
+        raise OnboardError(f"department {department} declares no LAN", "add its `lans` to departments.yaml")
+    builder = context.intents
+    gateway = next(
+        (h for h, lans in builder.gateway_lans.items() if any(d == department for d, _ in lans)), None
+    )
+    if gateway is None:
+        raise OnboardError(f"site {found.site} has no gateway device", "a core, aggregation or access device")
+    intent = builder.build(gateway)
+    lans = tuple(lan for lan in intent.lans if lan.department == department)
+    return Onboarding(department, gateway, lans, _lines(intent.platform, lans, intent.ospf))
+
+
+def _lines(platform: str, lans: tuple[LanIntent, ...], ospf: Any) -> str:
+    ios, comware = platform == "cisco_ios", platform == "h3c_comware7"
+    out = ["ipv6 unicast-routing" if ios else "" if comware else "ipv6"]
+    for lan in lans:
+        v4 = ipaddress.IPv4Network(lan.ipv4)
+        gateway = f"{next(v4.hosts())} {v4.netmask}"
+        out += [f"interface {lan.interface}", f" description LAN {lan.department}", f" ip address {gateway}"]
+        if not comware:
+            out.append(" ipv6 enable")
+        out.append(f" ipv6 address {lan.address.upper()}/{lan.prefix_length}")
+        if not ios:
+            out.append(" undo ipv6 nd ra halt")
+        if ospf is not None:
+            out.append(
+                f" ipv6 ospf {ospf.process} area {ospf.area}"
+                if ios
+                else f" ospfv3 {ospf.process} area {ospf.area}"
+            )
+    return "\n".join(line for line in out if line) + "\n"
+
+
+def onboard(
+    context: Context,
+    journal: Journal,
+    department: str,
+    targets: dict[str, Target],
+    opener: Callable[[Target], Any],
+    check: bool = False,
+) -> Onboarding:
+    """Onboard a department's LANs (``check``: the diff only); every step goes into the journal."""
+    plan = plan_onboarding(context, department)
+    run = journal.start_run(f"onboard {department}" + (" check" if check else ""))
+    target = targets.get(plan.hostname)
+    if target is None:
+        plan.state, plan.reason = "failed", f"{plan.hostname} is not reachable (not in the lab or inventory)"
+        journal.finish_run(run, plan.state)
+        return plan
+    driver = opener(target)
+    try:
+        _steps(context, journal, run, plan, driver, check)
+    finally:
+        driver.close()
+        journal.finish_run(run, plan.state)
+    return plan
+
+
+def _log(
+    journal: Journal, run: int, plan: Onboarding, step: str, result: str, started: float, detail: str = ""
+) -> None:
+    journal.step(Step(run, plan.hostname, 0, f"onboard {plan.department}: {step}", result, started, detail))
+
+
+def _steps(context: Context, journal: Journal, run: int, plan: Onboarding, driver: Any, check: bool) -> None:
+    started = time.time()
+    device = context.inventory.device_by_hostname[plan.hostname]
+    facts = driver.facts()
+    if facts.platform != device.platform:
+        plan.state, plan.reason = "failed", f"runs {facts.platform}, the inventory says {device.platform}"
+        _log(journal, run, plan, "precheck", "failed", started, plan.reason)
+        return
+    mine = {(lan.interface, lan.address) for lan in plan.lans}
+    for address in driver.addresses():
+        taken = address.interface in {lan.interface for lan in plan.lans}
+        if taken and address.family == 6 and (address.interface, address.address) not in mine:
+            plan.state, plan.reason = "failed", f"{address.interface} already carries {address.address}"
+            _log(journal, run, plan, "precheck", "failed", started, plan.reason)
+            return
+    saved = driver.running_config()
+    _log(journal, run, plan, "precheck", "ok", started)
+    change = driver.load_candidate(plan.config, replace=False)
+    plan.diff = change.text()
+    if check:
+        driver.discard()
+        _log(journal, run, plan, "check", "diff", started, plan.diff)
+        return
+    started = time.time()
+    try:
+        if not change.empty:
+            driver.commit(context.config.trial_seconds if driver.trial_supported else None)
+        _postcheck(driver, plan)
+    except Exception as problem:
+        _put_back(journal, run, plan, driver, saved, f"{problem}")
+        return
+    if driver.has_pending_commit():
+        driver.confirm()
+    plan.state = "done"
+    _log(journal, run, plan, "push and postcheck", "ok", started, plan.diff)
+
+
+def _postcheck(driver: Any, plan: Onboarding) -> None:
+    deadline = time.monotonic() + 20
+    wanted = {(lan.interface, lan.address) for lan in plan.lans}
+    v4 = {(lan.interface, str(next(ipaddress.IPv4Network(lan.ipv4).hosts()))) for lan in plan.lans}
+    while True:
+        addresses = driver.addresses()
+        v6 = {(a.interface, a.address): a.state for a in addresses if a.family == 6}
+        have4 = {(a.interface, a.address) for a in addresses if a.family == 4}
+        if not wanted <= v6.keys() or not v4 <= have4:
+            raise RuntimeError(
+                f"gateways missing after the push: {sorted((wanted - v6.keys()) | (v4 - have4))}"
+            )
+        if all(v6[key] == "preferred" for key in wanted):
+            return
+        if time.monotonic() > deadline:
+            raise RuntimeError("the IPv6 gateway is still not usable")
+        time.sleep(0.5)
+
+
+def _put_back(journal: Journal, run: int, plan: Onboarding, driver: Any, saved: str, reason: str) -> None:
+    started = time.time()
+    try:
+        if driver.device is None:
+            driver.open()
+        if driver.has_pending_commit():
+            driver.rollback()
+        driver.rollback_to(saved)
+        same = config_hash(driver.running_config()) == config_hash(saved)
+    except Exception as problem:
+        plan.state, plan.reason = "failed", f"{reason}; rollback failed: {problem}"
+        _log(journal, run, plan, "rollback", "failed", started, plan.reason)
+        return
+    plan.state = "rolled_back" if same else "failed"
+    plan.reason = reason if same else f"{reason}; the configuration differs from the saved one"
+    _log(journal, run, plan, "rollback", "ok" if same else "failed", started, plan.reason)
