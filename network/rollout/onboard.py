@@ -32,7 +32,8 @@ class OnboardError(Exception):
 
 @dataclass
 class Onboarding:
-    """What onboarding does: the gateway device, its LAN interfaces, the lines merged, the result."""
+    """A department change at its gateway device: the LANs (and, for a cutover, the routes), the lines
+    merged, and the result. ``routes``: (prefix, next hop) of a private network moved onto the extranet."""
 
     department: str
     hostname: str
@@ -41,6 +42,8 @@ class Onboarding:
     state: str = "pending"
     reason: str = ""
     diff: str = ""
+    kind: str = "onboard"
+    routes: tuple[tuple[str, str], ...] = ()
 
 
 def plan_onboarding(context: Context, department: str) -> Onboarding:
@@ -93,6 +96,18 @@ def onboard(
     """Onboard a department's LANs (``check``: the diff only); every step goes into the journal."""
     plan = plan_onboarding(context, department)
     run = journal.start_run(f"onboard {department}" + (" check" if check else ""))
+    return _carry_out(journal, run, plan, context, targets, opener, check)
+
+
+def _carry_out(
+    journal: Journal,
+    run: int,
+    plan: Onboarding,
+    context: Context,
+    targets: dict[str, Target],
+    opener: Callable[[Target], Any],
+    check: bool,
+) -> Onboarding:
     target = targets.get(plan.hostname)
     if target is None:
         plan.state, plan.reason = "failed", f"{plan.hostname} is not reachable (not in the lab or inventory)"
@@ -128,6 +143,12 @@ def _steps(context: Context, journal: Journal, run: int, plan: Onboarding, drive
             plan.state, plan.reason = "failed", f"{address.interface} already carries {address.address}"
             _log(journal, run, plan, "precheck", "failed", started, plan.reason)
             return
+    if plan.kind == "cutover":
+        problem = _routable(driver, plan)
+        if problem:
+            plan.state, plan.reason = "failed", problem
+            _log(journal, run, plan, "precheck", "failed", started, plan.reason)
+            return
     saved = driver.running_config()
     _log(journal, run, plan, "precheck", "ok", started)
     change = driver.load_candidate(plan.config, replace=False)
@@ -140,7 +161,10 @@ def _steps(context: Context, journal: Journal, run: int, plan: Onboarding, drive
     try:
         if not change.empty:
             driver.commit(context.config.trial_seconds if driver.trial_supported else None)
-        _postcheck(driver, plan)
+        if plan.kind == "cutover":
+            _routes_present(driver, plan)
+        else:
+            _postcheck(driver, plan)
     except Exception as problem:
         _put_back(journal, run, plan, driver, saved, f"{problem}")
         return
@@ -185,3 +209,89 @@ def _put_back(journal: Journal, run: int, plan: Onboarding, driver: Any, saved: 
     plan.state = "rolled_back" if same else "failed"
     plan.reason = reason if same else f"{reason}; the configuration differs from the saved one"
     _log(journal, run, plan, "rollback", "ok" if same else "failed", started, plan.reason)
+
+
+# --- private networks -----------------------------------------------------------------------------
+
+
+def plan_cutover(context: Context, department: str, network: str) -> Onboarding:
+    """Static routes for a private network's prefixes, via its router on the department's first LAN.
+
+    The private network's router is taken to be the last usable address of the LAN (IPv4) and ``::2``
+    of the LAN's /64 (IPv6): the convention docs/rollout.md states.
+    """
+    onboarding = plan_onboarding(context, department)
+    found = context.inventory.department_by_id[department]
+    private = next((p for p in found.private_networks if p.id == network), None)
+    if private is None:
+        known = ", ".join(p.id for p in found.private_networks) or "none"
+        raise OnboardError(
+            f"department {department} has no private network {network!r}", f"its networks: {known}"
+        )
+    lan = onboarding.lans[0]
+    v4_hop = str(list(ipaddress.IPv4Network(lan.ipv4).hosts())[-1])
+    v6_hop = str(ipaddress.IPv6Address(lan.address) + 1)
+    platform = context.inventory.device_by_hostname[onboarding.hostname].platform
+    routes, lines = [], []
+    for prefix in private.prefixes:
+        if prefix.version == 4:
+            routes.append((str(prefix), v4_hop))
+            head = "ip route" if platform == "cisco_ios" else "ip route-static"
+            lines.append(f"{head} {prefix.network_address} {prefix.netmask} {v4_hop}")
+        else:
+            routes.append((str(prefix), v6_hop))
+            net, length = str(prefix.network_address).upper(), prefix.prefixlen
+            lines.append(
+                f"ipv6 route {net}/{length} {v6_hop.upper()}"
+                if platform == "cisco_ios"
+                else f"ipv6 route-static {net} {length} {v6_hop.upper()}"
+            )
+    config = "\n".join(lines) + "\n"
+    return Onboarding(
+        department, onboarding.hostname, onboarding.lans, config, kind="cutover", routes=tuple(routes)
+    )
+
+
+def cutover(
+    context: Context,
+    journal: Journal,
+    department: str,
+    network: str,
+    targets: dict[str, Target],
+    opener: Callable[[Target], Any],
+    check: bool = False,
+) -> Onboarding:
+    """Move a private network onto the extranet (``check``: the diff only); every step journaled."""
+    plan = plan_cutover(context, department, network)
+    run = journal.start_run(f"cutover {department} {network}" + (" check" if check else ""))
+    return _carry_out(journal, run, plan, context, targets, opener, check)
+
+
+def _routable(driver: Any, plan: Onboarding) -> str:
+    """Reachability before: each next hop is on a LAN the gateway carries and that is up."""
+    interfaces = driver.interfaces()
+    connected = [
+        (a.interface, ipaddress.ip_interface(f"{a.address}/{a.prefix_length}").network)
+        for a in driver.addresses()
+    ]
+    for prefix, hop in plan.routes:
+        owner = next((name for name, net in connected if ipaddress.ip_address(hop) in net), None)
+        if owner is None:
+            return (
+                f"next hop {hop} for {prefix} is on no connected LAN: onboard {plan.department}'s LAN first"
+            )
+        state = interfaces.get(owner)
+        if state is None or not (state.enabled and state.up):
+            return f"next hop {hop} for {prefix}: {owner} is down"
+    return ""
+
+
+def _routes_present(driver: Any, plan: Onboarding) -> None:
+    """Reachability after: every route is in the running configuration and its next hop still connected."""
+    running = driver.running_config().upper()
+    for line in plan.config.splitlines():
+        if " ".join(line.split()).upper() not in running:
+            raise RuntimeError(f"route missing after the push: {line}")
+    problem = _routable(driver, plan)
+    if problem:
+        raise RuntimeError(problem)

@@ -101,3 +101,40 @@ def test_kill_9_then_resume(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
         assert {host for host, _ in settled} == caught
     finally:
         run_egov("lab", "down", cwd=tmp_path)
+
+
+def test_ctrl_c_stops_between_devices(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EGOV_LAB_PASSWORD", PASSWORD)
+    inventory = tmp_path / "shanwei"
+    shutil.copytree(SHANWEI, inventory)
+    (inventory / "rollout.yaml").write_text(ROLLOUT, encoding="utf-8")
+    journal = tmp_path / "shanwei.state" / "rollout.sqlite"
+    try:
+        assert (
+            run_egov("lab", "up", str(inventory), "--detach", "--devices", "SW-HQ-*", cwd=tmp_path).returncode
+            == 0
+        )
+        for wave in ("1", "2"):
+            assert (
+                run_egov(
+                    "rollout", "run", str(inventory), "--lab", "lab.json", "--wave", wave, cwd=tmp_path
+                ).returncode
+                == 0
+            )
+        egov = Path(sys.executable).with_name("egov")
+        command = [str(egov), "rollout", "run", str(inventory), "--lab", "lab.json", "--wave", "3"]
+        process = subprocess.Popen(
+            command, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and list(_states(journal).values()).count("done") < 6:
+            time.sleep(0.05)
+        process.send_signal(signal.SIGINT)  # Ctrl-C, to the process this test started
+        assert process.wait(timeout=120) == 130
+        states = _states(journal)
+        assert "running" not in states.values(), "the devices in flight were finished, none left half-way"
+        assert "pending" in states.values(), "it stopped before the end of the wave"
+        resumed = run_egov("rollout", "resume", str(inventory), "--lab", "lab.json", cwd=tmp_path)
+        assert resumed.returncode == 0 and set(_states(journal).values()) == {"done"}
+    finally:
+        run_egov("lab", "down", cwd=tmp_path)
