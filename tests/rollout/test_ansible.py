@@ -105,6 +105,24 @@ def test_a_county_through_ansible_playbook(tmp_path: Path, monkeypatch: pytest.M
             }
         assert hosts == {t.hostname for t in targets_from_lab(lab)}, "every host's event is in the journal"
         assert all(PASSWORD.encode() not in f.read_bytes() for f in journal.parent.glob("rollout.sqlite*"))
+        facts = _ansible(
+            "ansible",
+            "-i",
+            str(inventory),
+            "SW-HQ-P1-AR-01",
+            "-m",
+            "egov_facts",
+            "-a",
+            f"inventory={inventory} hostname={{{{ inventory_hostname }}}} lab={lab}",
+            cwd=tmp_path,
+            lab=lab,
+        )
+        assert facts.returncode == 0, facts.stdout[-2000:]
+        egov = json.loads(facts.stdout.split("=>", 1)[1])["ansible_facts"]["egov"]
+        assert egov["facts"]["platform"] == "huawei_vrp5" and egov["facts"]["hostname"] == "SW-HQ-P1-AR-01"
+        assert {10, 1000} <= {i["speed_mbit"] for i in egov["interfaces"].values()}, (
+            "speeds are link capacities"
+        )
         ran = _ansible(
             "ansible-playbook",
             "-i",

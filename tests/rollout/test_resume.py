@@ -123,8 +123,14 @@ def test_ctrl_c_stops_between_devices(tmp_path: Path, monkeypatch: pytest.Monkey
             )
         egov = Path(sys.executable).with_name("egov")
         command = [str(egov), "rollout", "run", str(inventory), "--lab", "lab.json", "--wave", "3"]
+        # As from a terminal: SIGINT at its default even when this test runs in a background job
+        # (which starts with SIGINT ignored, so Python would not turn it into KeyboardInterrupt).
         process = subprocess.Popen(
-            command, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            command,
+            cwd=tmp_path,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # noqa: PLW1509 - no threads here
         )
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and list(_states(journal).values()).count("done") < 6:
