@@ -31,49 +31,23 @@ ansible_facts:
   type: dict
 """
 
-import traceback  # noqa: E402
 from dataclasses import asdict  # noqa: E402
-from pathlib import Path  # noqa: E402
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib  # noqa: E402
-
-try:  # the egov library, installed in the python Ansible runs modules with
-    from network.inventory import load_inventory
-    from network.rollout.targets import TargetsError, targets
-except ImportError:
-    EGOV_IMPORT_ERROR: str | None = traceback.format_exc()
-else:
-    EGOV_IMPORT_ERROR = None
+from ansible.module_utils.egov_common import context_and_targets, egov_module  # noqa: E402
 
 
 def main() -> None:
     """Entry point."""
-    module = AnsibleModule(
-        argument_spec={
-            "inventory": {"type": "path", "required": True},
-            "hostname": {"type": "str", "required": True},
-            "lab": {"type": "path"},
-            "production": {"type": "bool", "default": False},
-        },
-        supports_check_mode=True,
-    )
-    if EGOV_IMPORT_ERROR is not None:
-        module.fail_json(msg=missing_required_lib("egov-extranet"), exception=EGOV_IMPORT_ERROR)
-    params = module.params
-    inventory = load_inventory(Path(params["inventory"])).inventory
-    try:
-        found, opener = targets(
-            inventory, Path(params["lab"]) if params["lab"] else None, params["production"]
-        )
-    except TargetsError as problem:
-        module.fail_json(msg=f"{problem.message} ({problem.hint})")
-    target = found.get(params["hostname"])
+    module = egov_module(hostname={"type": "str", "required": True})
+    _, found, opener = context_and_targets(module)
+    hostname = module.params["hostname"]
+    target = found.get(hostname)
     if target is None:
-        module.fail_json(msg=f"{params['hostname']}: not reachable (not in the lab or the inventory)")
+        module.fail_json(msg=f"{hostname}: not reachable (not in the lab or the inventory)")
     try:
         driver = opener(target)
     except Exception as problem:  # unreachable, refused
-        module.fail_json(msg=f"{params['hostname']}: {problem}")
+        module.fail_json(msg=f"{hostname}: {problem}")
     try:
         facts = driver.facts()
         egov = {

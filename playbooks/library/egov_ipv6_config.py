@@ -16,7 +16,6 @@ options:
   hostname: {description: "The device, e.g. {{ inventory_hostname }}.", type: str, required: true}
   lab: {description: A lab.json to target the twin (else production must be chosen)., type: path}
   production: {description: Target the management addresses (real devices)., type: bool, default: false}
-  state_dir: {description: The journal's directory (default next to the inventory)., type: path}
 """
 
 EXAMPLES = r"""
@@ -32,53 +31,22 @@ state: {description: "pending (check mode), done, failed or rolled_back", return
 reason: {description: Why a device failed or was rolled back., returned: always, type: str}
 """
 
-import traceback  # noqa: E402
-from pathlib import Path  # noqa: E402
+import contextlib  # noqa: E402
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib  # noqa: E402
+from ansible.module_utils.egov_common import context_and_targets, egov_module, journal_of  # noqa: E402
 
-try:  # the egov library, installed in the python Ansible runs modules with
-    from network.rollout.context import ContextError, load_context
+with contextlib.suppress(ImportError):  # reported by egov_module
     from network.rollout.engine import roll_one
-    from network.rollout.journal import DONE, Journal
-    from network.rollout.targets import TargetsError, targets
+    from network.rollout.journal import DONE
     from network.rollout.waves import plan_waves
-except ImportError:
-    EGOV_IMPORT_ERROR: str | None = traceback.format_exc()
-else:
-    EGOV_IMPORT_ERROR = None
 
 
 def main() -> None:
     """Entry point."""
-    module = AnsibleModule(
-        argument_spec={
-            "inventory": {"type": "path", "required": True},
-            "hostname": {"type": "str", "required": True},
-            "lab": {"type": "path"},
-            "production": {"type": "bool", "default": False},
-            "state_dir": {"type": "path"},
-        },
-        supports_check_mode=True,
-    )
-    if EGOV_IMPORT_ERROR is not None:
-        module.fail_json(msg=missing_required_lib("egov-extranet"), exception=EGOV_IMPORT_ERROR)
-    params = module.params
-    root = Path(params["inventory"])
-    hostname = params["hostname"]
-    try:
-        context = load_context(root)
-        found, opener = targets(
-            context.inventory, Path(params["lab"]) if params["lab"] else None, params["production"]
-        )
-    except (ContextError, TargetsError) as problem:
-        module.fail_json(msg=f"{problem.message} ({problem.hint})")
-    state_dir = (
-        Path(params["state_dir"])
-        if params["state_dir"]
-        else root.resolve().parent / f"{root.resolve().name}.state"
-    )
-    journal = Journal(state_dir / "rollout.sqlite")
+    module = egov_module(hostname={"type": "str", "required": True})
+    context, found, opener = context_and_targets(module)
+    hostname = module.params["hostname"]
+    journal = journal_of(module)
     try:
         plan = plan_waves(context.inventory, context.config)
         outcome = roll_one(
@@ -86,12 +54,10 @@ def main() -> None:
         )
     finally:
         journal.close()
-    result = {"state": outcome.state, "reason": outcome.reason}
-    if module.check_mode:
-        module.exit_json(changed=bool(outcome.diff), diff={"prepared": outcome.diff}, **result)
-    if outcome.state != DONE:
+    result = {"state": outcome.state, "reason": outcome.reason, "diff": {"prepared": outcome.diff}}
+    if not module.check_mode and outcome.state != DONE:
         module.fail_json(msg=f"{hostname}: {outcome.state}: {outcome.reason}", **result)
-    module.exit_json(changed=bool(outcome.diff), diff={"prepared": outcome.diff}, **result)
+    module.exit_json(changed=bool(outcome.diff), **result)
 
 
 if __name__ == "__main__":

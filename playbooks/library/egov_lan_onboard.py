@@ -30,55 +30,33 @@ gateway: {description: The device the LAN is connected at., returned: always, ty
 state: {description: "pending (check mode), done, failed or rolled_back", returned: always, type: str}
 """
 
-import traceback  # noqa: E402
-from pathlib import Path  # noqa: E402
+import contextlib  # noqa: E402
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib  # noqa: E402
+from ansible.module_utils.egov_common import (  # noqa: E402
+    context_and_targets,
+    egov_module,
+    finish_department_change,
+    journal_of,
+)
 
-try:  # the egov library, installed in the python Ansible runs modules with
-    from network.rollout.context import ContextError, load_context
-    from network.rollout.journal import Journal
+with contextlib.suppress(ImportError):  # reported by egov_module
     from network.rollout.onboard import OnboardError, onboard
-    from network.rollout.targets import TargetsError, targets
-except ImportError:
-    EGOV_IMPORT_ERROR: str | None = traceback.format_exc()
-else:
-    EGOV_IMPORT_ERROR = None
 
 
 def main() -> None:
     """Entry point."""
-    module = AnsibleModule(
-        argument_spec={
-            "inventory": {"type": "path", "required": True},
-            "department": {"type": "str", "required": True},
-            "lab": {"type": "path"},
-            "production": {"type": "bool", "default": False},
-        },
-        supports_check_mode=True,
-    )
-    if EGOV_IMPORT_ERROR is not None:
-        module.fail_json(msg=missing_required_lib("egov-extranet"), exception=EGOV_IMPORT_ERROR)
-    params = module.params
-    root = Path(params["inventory"]).resolve()
+    module = egov_module(department={"type": "str", "required": True})
+    context, found, opener = context_and_targets(module)
+    journal = journal_of(module)
     try:
-        context = load_context(root)
-        found, opener = targets(
-            context.inventory, Path(params["lab"]) if params["lab"] else None, params["production"]
+        result = onboard(
+            context, journal, module.params["department"], found, opener, check=module.check_mode
         )
-    except (ContextError, TargetsError) as problem:
-        module.fail_json(msg=f"{problem.message} ({problem.hint})")
-    journal = Journal(root.parent / f"{root.name}.state" / "rollout.sqlite")
-    try:
-        result = onboard(context, journal, params["department"], found, opener, check=module.check_mode)
     except OnboardError as problem:
         module.fail_json(msg=f"{problem.message} ({problem.hint})")
     finally:
         journal.close()
-    values = {"gateway": result.hostname, "state": result.state, "diff": {"prepared": result.diff}}
-    if result.state in ("failed", "rolled_back"):
-        module.fail_json(msg=f"{result.hostname}: {result.state}: {result.reason}", **values)
-    module.exit_json(changed=bool(result.diff), **values)
+    finish_department_change(module, result)
 
 
 if __name__ == "__main__":
