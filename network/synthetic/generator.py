@@ -17,6 +17,7 @@ from typing import Any
 from network.synthetic.profiles import (
     CLASSIFIED_SYSTEMS,
     COMMON_SYSTEMS,
+    FILES_ONLY_SYSTEMS,
     GUANGDONG_CITIES,
     MILESTONE_SYSTEMS,
     SHANWEI,
@@ -297,6 +298,10 @@ def _system(b: Builder, system_id: str, full: str, base: str, spec: DepartmentSp
     ]
     if rng.random() < 0.5:
         stores.append({"kind": "files", "name": f"/srv/{system_id}", "size_gb": rng.choice((10, 80, 300))})
+    if base in FILES_ONLY_SYSTEMS and not classified:
+        # Archives and portals keep files only; no extra draw, so every other record stays as it was.
+        size = stores[-1]["size_gb"] if len(stores) > 1 else stores[0]["size_gb"]
+        stores = [{"kind": "files", "name": f"/srv/{system_id}", "size_gb": size}]
     migration: Record
     if classified:
         migration = {"strategy": "retain", "target": "department", "reason": "涉密系统，不上云"}

@@ -230,6 +230,9 @@ CLASSIFIED_SYSTEMS = frozenset(
     }
 )
 
+# Systems that keep only files (archives, static portals): no database to move.
+FILES_ONLY_SYSTEMS = frozenset({"数字档案馆系统", "门户网站", "档案管理系统", "视频共享平台"})
+
 # Systems the plan's tasks 4 and 10–14 are judged by (task number -> system names).
 MILESTONE_SYSTEMS: dict[int, tuple[str, ...]] = {
     4: ("政务外网域名系统", "政务外网内容分发网络"),
