@@ -18,6 +18,7 @@ from egov import __version__, console
 from egov.console import error, plain, table
 from egov.device_cli import app as device_app
 from egov.lab_cli import app as lab_app
+from egov.migrate_cli import app as migrate_app
 from egov.options import InventoryDir
 from egov.plan_cli import app as plan_app
 from egov.playbook_cli import app as playbook_app
@@ -53,6 +54,7 @@ app.add_typer(lab_app, name="lab")
 app.add_typer(device_app, name="device")
 app.add_typer(rollout_app, name="rollout")
 app.add_typer(playbook_app, name="playbook")
+app.add_typer(migrate_app, name="migrate")
 app.command("render")(render_command)
 
 

@@ -17,7 +17,17 @@ import typer
 from egov.console import error, plain, table
 from egov.options import InventoryDir
 from network.lab.conditions import FAULT_KINDS, Conditions, ConditionsError, Fault, load_conditions
-from network.lab.files import CONTROL_FILE, LAB_JSON, LOGFILE, PASSWORD_VARIABLE, PIDFILE
+from network.lab.files import (
+    CONTROL_FILE,
+    LAB_JSON,
+    LOGFILE,
+    PASSWORD_VARIABLE,
+    PIDFILE,
+    SYSTEMS_DIR,
+    SYSTEMS_JSON,
+    SYSTEMS_LOGFILE,
+    SYSTEMS_PIDFILE,
+)
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 START_TIMEOUT = 120.0
@@ -27,14 +37,18 @@ app = typer.Typer(
 )
 
 
-def _running_pid(directory: Path) -> int | None:
+def _running_pid(directory: Path, pidfile: str = PIDFILE, marker: bytes = b"network.lab.serve") -> int | None:
     """The pid of the lab started from ``directory``, if that process is alive and is our lab server."""
     try:
-        pid = int((directory / PIDFILE).read_text(encoding="utf-8").strip())
+        pid = int((directory / pidfile).read_text(encoding="utf-8").strip())
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
     except (OSError, ValueError):
         return None
-    return pid if b"network.lab.serve" in cmdline else None
+    return pid if marker in cmdline else None
+
+
+def _systems_pid(directory: Path) -> int | None:
+    return _running_pid(directory, SYSTEMS_PIDFILE, b"network.lab.systems.serve")
 
 
 @app.command("up")
@@ -59,34 +73,77 @@ def up_command(  # noqa: PLR0913, PLR0917 - typer: each option is one of the lab
     limit: Annotated[
         int | None, typer.Option("--limit", min=1, help="only the first N matching devices")
     ] = None,
+    systems: Annotated[
+        bool,
+        typer.Option(
+            "--systems", help="also sample business systems: PostgreSQL, shares, apps (docs/migration.md)"
+        ),
+    ] = False,
+    system: Annotated[
+        list[str] | None, typer.Option("--system", help="with --systems: this system (repeatable)")
+    ] = None,
+    megabytes: Annotated[
+        float, typer.Option("--megabytes", min=0.1, help="with --systems: data per store, in MB")
+    ] = 2.0,
+    no_devices: Annotated[
+        bool, typer.Option("--no-devices", help="with --systems: no device twin, only the systems")
+    ] = False,
 ) -> None:
-    """Start the twin of INVENTORY_DIR; lab.json here says where each device answers (never the password)."""
+    """Start the twin of INVENTORY_DIR; lab.json here says where each device answers (never the password).
+
+    With --systems, sample business systems too; systems-lab.json says where they are.
+    """
     here = Path.cwd()
     if not (inventory / "city.yaml").exists():
         error(f"{inventory} is not an inventory directory", "give a directory like inventories/shanwei")
         raise typer.Exit(EXIT_USAGE)
-    pid = _running_pid(here)
-    if pid is not None:
-        error(f"a lab started from {here} is running (pid {pid})", "stop it with `egov lab down`")
-        raise typer.Exit(EXIT_FINDINGS)
-    _write_control(here, _start_conditions(conditions, authorized_keys))
+    if no_devices and not systems:
+        error("--no-devices leaves nothing to start", "add --systems, or drop --no-devices")
+        raise typer.Exit(EXIT_USAGE)
+    for running, what in (
+        (None if no_devices else _running_pid(here), "lab"),
+        (_systems_pid(here) if systems else None, "systems lab"),
+    ):
+        if running is not None:
+            error(f"a {what} started from {here} is running (pid {running})", "stop it with `egov lab down`")
+            raise typer.Exit(EXIT_FINDINGS)
     env = dict(os.environ)
     if not env.get(PASSWORD_VARIABLE):
         env[PASSWORD_VARIABLE] = secrets.token_urlsafe(12)
         plain(f"{PASSWORD_VARIABLE} was not set; the lab's password for this run (shown once):")
         plain(f"  export {PASSWORD_VARIABLE}={env[PASSWORD_VARIABLE]}")
-    (here / LAB_JSON).unlink(missing_ok=True)
+    processes: list[subprocess.Popen[str]] = []
+    if not no_devices:
+        _write_control(here, _start_conditions(conditions, authorized_keys))
+        options = (devices, limit, per_device_address, port, authorized_keys)
+        command = _device_command(inventory, here, *options)
+        processes.append(_start_devices(inventory, command, env, detach, here))
+    if systems:
+        processes.append(
+            _start_systems(inventory, tuple(system or ()), megabytes, env, detach, here, processes)
+        )
+    if detach:
+        pids = ", ".join(str(p.pid) for p in processes)
+        plain(f"running in the background (pid {pids}); stop with `egov lab down`")
+        return
+    plain("running; Ctrl-C stops it")
+    _wait_all(processes)
+
+
+def _device_command(
+    inventory: Path,
+    here: Path,
+    devices: str | None,
+    limit: int | None,
+    per_device_address: bool,
+    port: int,
+    authorized_keys: Path | None,
+) -> list[str]:
     command = [
-        sys.executable,
-        "-m",
-        "network.lab.serve",
-        str(inventory.resolve()),
-        "--lab-json",
-        str(here / LAB_JSON),
-        "--pidfile",
-        str(here / PIDFILE),
-    ]
-    command += ["--control", str(here / CONTROL_FILE)]
+        sys.executable, "-m", "network.lab.serve", str(inventory.resolve()),
+        "--lab-json", str(here / LAB_JSON), "--pidfile", str(here / PIDFILE),
+        "--control", str(here / CONTROL_FILE),
+    ]  # fmt: skip
     if devices:
         command += ["--devices", devices]
     if limit is not None:
@@ -95,19 +152,24 @@ def up_command(  # noqa: PLR0913, PLR0917 - typer: each option is one of the lab
         command += ["--per-device-address", "--port", str(port)]
     if authorized_keys is not None:
         command += ["--authorized-keys", str(authorized_keys.resolve())]
+    return command
+
+
+def _spawn(command: list[str], env: dict[str, str], detach: bool, log: Path) -> subprocess.Popen[str]:
     # The lab never holds this terminal's pipes (a detached lab outlives them): its errors go to a log file.
-    log = here / LOGFILE
     with log.open("w", encoding="utf-8") as stream:
-        process = subprocess.Popen(
-            command,
-            env=env,
-            start_new_session=detach,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=stream,
-            text=True,
-        )
-    document = _wait_for_lab(here / LAB_JSON, process, log)
+        return subprocess.Popen(
+            command, env=env, start_new_session=detach, stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=stream, text=True,
+        )  # fmt: skip
+
+
+def _start_devices(
+    inventory: Path, command: list[str], env: dict[str, str], detach: bool, here: Path
+) -> subprocess.Popen[str]:
+    (here / LAB_JSON).unlink(missing_ok=True)
+    process = _spawn(command, env, detach, here / LOGFILE)
+    document = _wait_for_lab(here / LAB_JSON, process, here / LOGFILE)
     entries: list[dict[str, Any]] = document["devices"]
     table(
         f"lab of {inventory}: {len(entries)} devices on loopback",
@@ -117,15 +179,62 @@ def up_command(  # noqa: PLR0913, PLR0917 - typer: each option is one of the lab
     )
     if len(entries) > 20:
         plain(f"… and {len(entries) - 20} more in {here / LAB_JSON}")
-    if detach:
-        plain(f"running in the background (pid {process.pid}); stop it with `egov lab down`")
-        return
-    plain("running; Ctrl-C stops it")
+    return process
+
+
+def _start_systems(
+    inventory: Path,
+    chosen: tuple[str, ...],
+    megabytes: float,
+    env: dict[str, str],
+    detach: bool,
+    here: Path,
+    started: list[subprocess.Popen[str]],
+) -> subprocess.Popen[str]:
+    command = [
+        sys.executable, "-m", "network.lab.systems.serve", str(inventory.resolve()),
+        "--dir", str(here / SYSTEMS_DIR), "--json", str(here / SYSTEMS_JSON),
+        "--pidfile", str(here / SYSTEMS_PIDFILE), "--megabytes", str(megabytes),
+    ]  # fmt: skip
+    for system_id in chosen:
+        command += ["--system", system_id]
+    (here / SYSTEMS_JSON).unlink(missing_ok=True)
+    process = _spawn(command, env, detach, here / SYSTEMS_LOGFILE)
     try:
-        process.wait()
+        document = _wait_for_lab(here / SYSTEMS_JSON, process, here / SYSTEMS_LOGFILE)
+    except typer.Exit:
+        for other in started:  # the device twin started a moment ago: do not leave it behind
+            other.send_signal(signal.SIGTERM)
+        raise
+    described: dict[str, Any] = document["migration"]["systems"]
+    table(
+        f"systems lab of {inventory}: {len(described)} systems on loopback",
+        ["system", "source", "target", "stores"],
+        [
+            (
+                name,
+                e["source"]["address"],
+                e["target"]["address"],
+                ", ".join([*e["source"]["files"], *e["source"]["databases"]]),
+            )
+            for name, e in described.items()
+        ],
+        numeric_from=4,
+    )
+    plain(f"endpoints in {here / SYSTEMS_JSON}; service names in {here / SYSTEMS_DIR / 'names.hosts'}")
+    return process
+
+
+def _wait_all(processes: list[subprocess.Popen[str]]) -> None:
+    try:
+        while all(p.poll() is None for p in processes):
+            time.sleep(0.5)
     except KeyboardInterrupt:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=30)
+        pass
+    for process in processes:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=60)
 
 
 def _wait_for_lab(lab_json: Path, process: subprocess.Popen[str], log: Path) -> dict[str, Any]:
@@ -152,18 +261,27 @@ def _wait_for_lab(lab_json: Path, process: subprocess.Popen[str], log: Path) -> 
 
 @app.command("down")
 def down_command() -> None:
-    """Stop the lab started from the current directory (and only that one)."""
+    """Stop the labs started from the current directory (and only those): devices and systems."""
     here = Path.cwd()
-    pid = _running_pid(here)
-    if pid is None:
+    running = [
+        (pid, name) for pid, name in ((_running_pid(here), "lab"), (_systems_pid(here), "systems lab")) if pid
+    ]
+    if not running:
         error(f"no lab started from {here} is running", "start one with `egov lab up INVENTORY_DIR --detach`")
         (here / PIDFILE).unlink(missing_ok=True)
+        (here / SYSTEMS_PIDFILE).unlink(missing_ok=True)
         raise typer.Exit(EXIT_FINDINGS)
-    os.kill(pid, signal.SIGTERM)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and _running_pid(here) == pid and Path(f"/proc/{pid}").exists():
-        time.sleep(0.1)
-    plain(f"stopped the lab (pid {pid})")
+    for pid, _ in running:
+        os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + 60
+    for pid, name in running:
+        while time.monotonic() < deadline and Path(f"/proc/{pid}").exists() and _alive_lab(here, pid):
+            time.sleep(0.1)
+        plain(f"stopped the {name} (pid {pid})")
+
+
+def _alive_lab(here: Path, pid: int) -> bool:
+    return pid in (_running_pid(here), _systems_pid(here))
 
 
 def _start_conditions(conditions: Path | None, authorized_keys: Path | None) -> Conditions:

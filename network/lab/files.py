@@ -6,3 +6,7 @@ LAB_JSON = "lab.json"
 PIDFILE = ".egov-lab.pid"
 LOGFILE = ".egov-lab.log"
 CONTROL_FILE = ".egov-lab.control.json"  # the lab's current conditions; `egov lab set` rewrites it
+SYSTEMS_JSON = "systems-lab.json"  # the systems lab's endpoints (`egov lab up --systems`)
+SYSTEMS_PIDFILE = ".egov-lab-systems.pid"
+SYSTEMS_LOGFILE = ".egov-lab-systems.log"
+SYSTEMS_DIR = "systems-lab"  # its files: shares, name map, certificates
