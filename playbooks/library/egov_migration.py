@@ -20,15 +20,16 @@ options:
     description: The step to run.
     type: str
     required: true
-    choices: [begin, precheck, transfer, verify, function_test, security_check, cutover, finalize, rollback, end]
-  to: {description: "With begin: the state to reach (e.g. cut_over, finalized).", type: str, default: cut_over}
+    choices:
+      [begin, precheck, transfer, verify, function_test, security_check, cutover, finalize, rollback, end]
+  to: {description: "With begin: the state to reach (cut_over, finalized…).", type: str, default: cut_over}
   run: {description: The run id (begin makes one when omitted)., type: str}
   lab: {description: The systems lab's systems-lab.json., type: path}
   production: {description: Use the inventory's migration.yaml (real systems)., type: bool, default: false}
   state_dir: {description: Where the ledger is (default <inventory>.state)., type: path}
   reason: {description: "With rollback: why (the failed task and its message).", type: str, default: ""}
   manifests:
-    description: "With verify: per file store, manifest files written by egov_manifest ({store: {source, target}})."
+    description: "With verify: per file store, the manifests egov_manifest wrote ({store: {source, target}})."
     type: dict
 """
 
@@ -48,9 +49,8 @@ state: {description: The system's state after the step., returned: always, type:
 detail: {description: What the step did or found., returned: always, type: str}
 steps: {description: "begin: the steps to run, in order.", returned: when step is begin, type: list}
 run: {description: The run id., returned: always, type: str}
-manifest_jobs: {description: "begin: the manifests egov_manifest should write (path, dest).", returned: begin, type: list}
+manifest_jobs: {description: "begin: what egov_manifest writes (path, dest).", returned: begin, type: list}
 manifests: {description: "begin: per file store, the manifest files for verify.", returned: begin, type: dict}
-evidence_sha256: {description: SHA-256 of the evidence the step recorded., returned: when recorded, type: str}
 """
 
 import traceback  # noqa: E402
@@ -62,7 +62,7 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib  # no
 try:
     from network.migration.context import MigrationContextError, find_system, load_migration, state_dir
     from network.migration.endpoints import EndpointsError
-    from network.migration.ledger import Ledger, LeaseHeld, LedgerError
+    from network.migration.ledger import LeaseHeld, Ledger, LedgerError
     from network.migration.lifecycle import State, TransitionRefused
     from network.migration.runbook import MigrationRefused, Runbook, StepFailed
 except ImportError:
@@ -73,11 +73,13 @@ else:
 STEPS = ["begin", "precheck", "transfer", "verify", "function_test", "security_check", "cutover", "finalize"]
 
 
-def _begin(module: AnsibleModule, runbook: "Runbook", evidence_root: Path) -> None:
+def _begin(module: AnsibleModule, runbook: Runbook, evidence_root: Path) -> None:
     try:
         to = State(module.params["to"])
     except ValueError:
-        module.fail_json(msg=f"to: {module.params['to']!r} is not a state (e.g. replicating, cut_over, finalized)")
+        module.fail_json(
+            msg=f"to: {module.params['to']!r} is not a state (replicating, cut_over, finalized…)"
+        )
     steps = runbook.begin(to)
     evidence = evidence_root / runbook.id / runbook.run
     jobs, manifests = [], {}
@@ -125,7 +127,8 @@ def main() -> None:
     state = Path(params["state_dir"]) if params["state_dir"] else None
     run = params["run"] or uuid.uuid4().hex[:12]
     try:
-        context = load_migration(inventory, Path(params["lab"]) if params["lab"] else None, params["production"], state)
+        lab = Path(params["lab"]) if params["lab"] else None
+        context = load_migration(inventory, lab, params["production"], state)
         system = find_system(context.inventory, params["system"])
         ledger = Ledger(context.ledger)
     except (MigrationContextError, LedgerError) as problem:
@@ -141,7 +144,8 @@ def main() -> None:
             module.exit_json(changed=False, run=run, state=runbook.state().value, detail="lease released")
         options = {}
         if step == "verify" and params["manifests"]:
-            options["manifests"] = {k: (Path(v["source"]), Path(v["target"])) for k, v in params["manifests"].items()}
+            given = params["manifests"].items()
+            options["manifests"] = {k: (Path(v["source"]), Path(v["target"])) for k, v in given}
         if step == "rollback":
             options["reason"] = params["reason"]
         result = runbook.run_step(step, **options)
