@@ -192,6 +192,7 @@ def run_command(
 ) -> None:
     """Migrate one system through playbooks/cloud_migrate.yml (ansible-runner), recording every step."""
     from network.migration.context import MigrationContextError, find_system  # noqa: PLC0415
+    from network.migration.endpoints import EndpointsError, endpoints_of  # noqa: PLC0415
     from network.migration.ledger import LeaseHeld, Ledger  # noqa: PLC0415
     from network.migration.lifecycle import State  # noqa: PLC0415
     from network.migration.runbook import MigrationRefused, refuse_unmovable  # noqa: PLC0415
@@ -212,6 +213,13 @@ def run_command(
         ledger.sync(context.inventory.systems)
         try:
             refuse_unmovable(found, ledger.record(system).state)
+            if wanted is not State.RETIRED:
+                endpoints_of(context.endpoints, found, context.production)  # before anything starts
+        except EndpointsError as problem:
+            raise _fail(problem, EXIT_USAGE) from None
+        except MigrationRefused as problem:
+            raise _fail(problem, EXIT_FAILED) from None
+        try:
             if wanted is State.RETIRED:
                 _retire(context, found, ledger, check)
                 return
