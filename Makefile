@@ -31,7 +31,10 @@ demo: $(STAMP)
 	@echo "== 4. The lab twin: every device simulated over SSH on loopback, read and changed through the drivers"
 	scripts/demo_lab.sh $(INVENTORY)
 	@echo
-	@echo "== 5. A broken copy, to show what an engineer sees (expected to fail)"
+	@echo "== 5. Migrating a department's system onto the cloud: transfer, SHA-256/SM3 proof, tests, cutover"
+	scripts/demo_migrate.sh $(INVENTORY)
+	@echo
+	@echo "== 6. A broken copy, to show what an engineer sees (expected to fail)"
 	rm -rf out/demo-broken && mkdir -p out && cp -r $(INVENTORY) out/demo-broken
 	sed -i '0,/capacity: 1G/s//capacity: 100M/' out/demo-broken/links.yaml
 	sed -i '0,/platform: huawei_vrp5/s//platform: huawei_vrp6/' out/demo-broken/devices.yaml
@@ -51,6 +54,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/plan_scale.py --update-docs
 	$(BIN)/python bench/lab_scale.py --update-docs
 	$(BIN)/python bench/rollout_scale.py --update-docs
+	$(BIN)/python bench/migration_scale.py --update-docs
 
 schema: $(STAMP)
 	$(BIN)/egov schema --out docs/schema

@@ -204,6 +204,9 @@ def run_command(
     except ValueError:
         error(f"--to {to}: not a state", "e.g. replicating, verified, ready_for_cutover, cut_over, finalized")
         raise typer.Exit(EXIT_USAGE) from None
+    if wanted is State.RETIRED:
+        _retire(inventory, system, state, check)
+        return
     context = _context(inventory, lab, production, state)
     try:
         found = find_system(context.inventory, system)
@@ -213,38 +216,51 @@ def run_command(
         ledger.sync(context.inventory.systems)
         try:
             refuse_unmovable(found, ledger.record(system).state)
-            if wanted is not State.RETIRED:
-                endpoints_of(context.endpoints, found, context.production)  # before anything starts
+            endpoints_of(context.endpoints, found, context.production)  # before anything starts
         except EndpointsError as problem:
             raise _fail(problem, EXIT_USAGE) from None
         except MigrationRefused as problem:
             raise _fail(problem, EXIT_FAILED) from None
         try:
-            if wanted is State.RETIRED:
-                _retire(context, found, ledger, check)
-                return
             result = run_migration(
                 inventory, system, ledger, wanted, lab=lab, production=production, check=check, state=state
             )
-        except (MigrationRefused, LeaseHeld, PlaybookError) as problem:
-            raise _fail(
-                problem, EXIT_FAILED if not isinstance(problem, PlaybookError) else EXIT_USAGE
-            ) from None
+        except (MigrationRefused, LeaseHeld) as problem:
+            raise _fail(problem, EXIT_FAILED) from None
+        except PlaybookError as problem:
+            raise _fail(problem, EXIT_USAGE) from None
         except KeyboardInterrupt:
             error(f"{system}: interrupted", f"run `egov migrate run {inventory} {system}` again to continue")
             raise typer.Exit(EXIT_INTERRUPTED) from None
         _report_run(ledger, system, result, check)
 
 
-def _retire(context: Any, system: Any, ledger: Any, check: bool) -> None:
-    from network.migration.runbook import MigrationRefused, Runbook  # noqa: PLC0415
+def _retire(inventory: Path, system_id: str, state: Path | None, check: bool) -> None:
+    """``--to retired``: only the inventory and the ledger are needed (nothing moves)."""
+    from network.migration.context import (  # noqa: PLC0415
+        MigrationContextError,
+        find_system,
+        ledger_file,
+        load_valid_inventory,
+    )
+    from network.migration.ledger import Ledger  # noqa: PLC0415
+    from network.migration.lifecycle import TransitionRefused  # noqa: PLC0415
+    from network.migration.runbook import MigrationRefused, retire  # noqa: PLC0415
     from network.migration.runner import new_run_id  # noqa: PLC0415
 
     try:
-        result = Runbook(system, context.endpoints, ledger, new_run_id(), context.production, check).retire()
-    except MigrationRefused as problem:
-        raise _fail(problem, EXIT_FAILED) from None
-    plain(f"{system.id}: {result.detail}")
+        loaded = load_valid_inventory(inventory)
+        found = find_system(loaded, system_id)
+    except MigrationContextError as problem:
+        raise _fail(problem) from None
+    with Ledger(ledger_file(inventory, state)) as ledger:
+        ledger.sync(loaded.systems)
+        try:
+            result = retire(found, ledger, new_run_id(), check)
+        except (MigrationRefused, TransitionRefused) as problem:
+            raise _fail(problem, EXIT_FAILED) from None
+    prefix = "check mode, nothing changed: " if check else ""
+    plain(f"{system_id}: {prefix}{result.state.label}: {result.detail}")
 
 
 def _report_run(ledger: Any, system: str, result: Any, check: bool) -> None:

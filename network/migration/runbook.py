@@ -147,6 +147,23 @@ def plan_steps(state: State, to: State, transfer_complete: bool) -> list[str]:
     return list(STEPS[first : last + 1])
 
 
+def retire(system: System, ledger: Ledger, run: str, check: bool = False) -> StepResult:
+    """Record a system whose strategy is retire as retired: nothing moves, so no endpoints are needed."""
+    state = ledger.record(system.id).state
+    if system.migration.strategy is not Strategy.RETIRE:
+        raise MigrationRefused(
+            system.id,
+            f"its strategy is {system.migration.strategy.value}, not retire",
+            "change systems.yaml first",
+        )
+    check_transition(system.id, state, State.RETIRED)
+    reason = system.migration.reason or "retired"
+    if check:
+        return StepResult("retire", False, state, f"would record retired ({reason})")
+    ledger.transition(system.id, State.RETIRED, expect=state, step="retire", detail=reason, run=run)
+    return StepResult("retire", True, State.RETIRED, reason)
+
+
 @dataclass
 class Runbook:
     """One system's migration on one migration host, recorded in the ledger under one run id."""
@@ -210,7 +227,7 @@ class Runbook:
 
     def run_step(self, step: str, **options: Any) -> StepResult:
         """Run one step by name. In check mode a step the system has not reached yet is only described."""
-        if step not in (*STEPS, "rollback", "retire"):
+        if step not in (*STEPS, "rollback"):
             raise ValueError(f"unknown step {step!r}")
         if self.check and step in STEPS[2:] and not self._reached_for(step):
             return StepResult(step, False, self.state(), f"planned: {_PLANNED[step]}")
@@ -425,7 +442,10 @@ class Runbook:
             if self.check:
                 raise StepFailed(self.id, "verify", "; ".join(problems), evidence)
             raise self._failed("verify", "; ".join(problems), evidence)
-        detail = f"{len(self.file_stores)} file stores and {len(self.database_stores)} databases identical"
+        detail = (
+            f"{_count(len(self.file_stores), 'file store')} and "
+            f"{_count(len(self.database_stores), 'database')} identical on both sides"
+        )
         if self.check or state is State.VERIFIED:
             return StepResult("verify", False, state, detail, evidence)
         self._move(State.VERIFIED, "verify", detail, evidence)
@@ -522,7 +542,11 @@ class Runbook:
             if self.check:
                 raise StepFailed(self.id, "security_check", "; ".join(problems), evidence)
             raise self._failed("security_check", "; ".join(problems), evidence)
-        detail = f"listens on {', '.join(map(str, evidence['open_ports']))} only; TLS and logins checked"
+        extra = sorted(set(evidence["open_ports"]) & set(evidence["baseline"]))
+        detail = f"listens on its declared port {', '.join(map(str, evidence['declared']))} only" + (
+            f" (and the baseline's {', '.join(map(str, extra))})" if extra else ""
+        )
+        detail += "; TLS verified; default logins refused"
         if self.check:
             return StepResult("security_check", False, state, detail, evidence)
         self._move(State.READY_FOR_CUTOVER, "security_check", detail, evidence)
@@ -628,18 +652,6 @@ class Runbook:
         evidence = {"name": self.service.name, "address": address, "answer": answer.body}
         self._move(State.FINALIZED, "finalize", detail, evidence)
         return StepResult("finalize", True, State.FINALIZED, detail, evidence)
-
-    def retire(self) -> StepResult:
-        """Record a system whose strategy is retire as retired (nothing moves)."""
-        state = self.state()
-        if self.system.migration.strategy is not Strategy.RETIRE:
-            raise MigrationRefused(self.id, "its strategy is not retire", "retire it in systems.yaml first")
-        check_transition(self.id, state, State.RETIRED)
-        reason = self.system.migration.reason or "retired"
-        if self.check:
-            return StepResult("retire", False, state, f"would record retired ({reason})")
-        self._move(State.RETIRED, "retire", reason)
-        return StepResult("retire", True, State.RETIRED, reason)
 
     # --- rollback ------------------------------------------------------------------------------
 
@@ -749,6 +761,10 @@ class Runbook:
                 "unchanged": None if before_db is None else not postgres.compare_digests(before_db, now_db),
             }
         return out
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _message(problem: Exception) -> str:

@@ -152,3 +152,16 @@ def test_lab_up_refuses_a_system_it_cannot_host(tmp_path: Path, monkeypatch: pyt
     )
     assert done.returncode == 1
     assert "classified" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_system_to_be_retired_is_recorded_retired(shanwei_copy: Path) -> None:
+    retiring = next(s for s in INVENTORY.systems if s.migration.strategy.value == "retire")
+    checked = run_egov("migrate", "run", str(shanwei_copy), retiring.id, "--to", "retired", "--check")
+    assert checked.returncode == 0 and "check mode, nothing changed: not started" in checked.stdout
+    done = run_egov("migrate", "run", str(shanwei_copy), retiring.id, "--to", "retired")
+    assert done.returncode == 0, done.stderr
+    assert f"{retiring.id}: retired: {retiring.migration.reason}" in done.stdout
+    status = json.loads(run_egov("migrate", "status", str(shanwei_copy), "--format", "json").stdout)
+    assert next(r for r in status if r["system"] == retiring.id)["state"] == "retired"
+    refused = run_egov("migrate", "run", str(shanwei_copy), MOVING.id, "--to", "retired")
+    assert refused.returncode == 1 and "not retire" in refused.stderr
