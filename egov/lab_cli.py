@@ -299,6 +299,23 @@ def _start_conditions(conditions: Path | None, authorized_keys: Path | None) -> 
     return start
 
 
+def _link_speed(link: str | None, speed: str) -> dict[str, int]:
+    """``--link X --speed 100M`` as {X: Mbit/s}; ``--speed planned`` removes the degradation."""
+    from network.inventory.model import parse_bandwidth  # noqa: PLC0415
+
+    if link is None:
+        raise ConditionsError("--speed needs --link: the link whose ends run slower")
+    if speed == "planned":
+        return {link: 0}
+    try:
+        bits = int(parse_bandwidth(speed))
+    except Exception:  # pydantic's own error type: a bad value, said plainly below
+        raise ConditionsError(f"--speed {speed}: not a bandwidth (e.g. 100M, 1G)") from None
+    if bits < 10**6:
+        raise ConditionsError(f"--speed {speed}: below 1 Mbit/s")
+    return {link: bits // 10**6}
+
+
 def _write_control(directory: Path, conditions: Conditions) -> None:
     from network.textfiles import write_files  # noqa: PLC0415
 
@@ -319,8 +336,18 @@ def set_command(  # noqa: PLR0913, PLR0917 - typer: each option is one condition
     utilisation: Annotated[
         float | None, typer.Option("--utilisation", help="link utilisation 0..1 (all links, or --link)")
     ] = None,
-    link: Annotated[str | None, typer.Option("--link", help="the link id --utilisation applies to")] = None,
-    clear: Annotated[bool, typer.Option("--clear", help="remove every fault (and the random rate)")] = False,
+    link: Annotated[
+        str | None, typer.Option("--link", help="the link id --utilisation or --speed applies to")
+    ] = None,
+    speed: Annotated[
+        str | None,
+        typer.Option(
+            "--speed", help="with --link: run it at this speed (e.g. 100M), as a mis-negotiated port"
+        ),
+    ] = None,
+    clear: Annotated[
+        bool, typer.Option("--clear", help="remove every fault, the random rate and degraded speeds")
+    ] = False,
     check: Annotated[bool, typer.Option("--check", help="show the change; change nothing")] = False,
 ) -> None:
     """Change a running lab's conditions: faults per device or at a random rate, link utilisation."""
@@ -334,7 +361,7 @@ def set_command(  # noqa: PLR0913, PLR0917 - typer: each option is one condition
         current = load_conditions(control) if control.exists() else Conditions()
         wanted = Conditions.from_json(current.to_json())
         if clear:
-            wanted.faults, wanted.rate = {}, 0.0
+            wanted.faults, wanted.rate, wanted.link_speed = {}, 0.0, {}
         if fault is not None:
             wanted.faults[devices] = Fault(fault, delay=delay, after=after)
         if rate is not None:
@@ -344,6 +371,9 @@ def set_command(  # noqa: PLR0913, PLR0917 - typer: each option is one condition
                 wanted.utilisation = utilisation
             else:
                 wanted.link_utilisation[link] = utilisation
+        if speed is not None:
+            merged = {**wanted.link_speed, **_link_speed(link, speed)}
+            wanted.link_speed = {k: v for k, v in merged.items() if v}
         wanted.check("options")
     except ConditionsError as problem:
         error(str(problem), "see `egov lab set --help` and docs/lab.md")

@@ -13,6 +13,10 @@ Fault kinds:
 - ``slow``: each answer waits ``delay`` seconds.
 - ``reject``: configuration commands are refused with the platform's ``Unrecognized command`` error.
 - ``commit-fail``: ``commit`` (VRP8) or ``save`` answers with an error and changes nothing.
+
+Besides faults: ``utilisation`` (all links) and ``link_utilisation`` (per link id) drive the counters,
+and ``link_speed`` (per link id, Mbit/s) makes both ends of a link run below their planned capacity,
+as a port that negotiated 100M on a 1G circuit does.
 """
 
 from __future__ import annotations
@@ -57,6 +61,7 @@ class Conditions:
     rate_kinds: tuple[str, ...] = ("drop", "slow", "reject")
     utilisation: float = 0.3
     link_utilisation: dict[str, float] = field(default_factory=dict)
+    link_speed: dict[str, int] = field(default_factory=dict)
     dad_seconds: float = 1.0
     trial_scale: float = 1.0
     seed: int | None = None
@@ -75,6 +80,10 @@ class Conditions:
             return Fault(self._random.choice(self.rate_kinds))
         return None
 
+    def speed(self, link_id: str | None) -> int | None:
+        """The speed (Mbit/s) a link was set to run at, if the lab degraded it."""
+        return None if link_id is None else self.link_speed.get(link_id)
+
     def link(self, link_id: str | None) -> float:
         """Utilisation of a link (the default for links without their own)."""
         if link_id is None:
@@ -91,6 +100,7 @@ class Conditions:
             "rate_kinds": list(self.rate_kinds),
             "utilisation": self.utilisation,
             "link_utilisation": dict(self.link_utilisation),
+            "link_speed": dict(self.link_speed),
             "dad_seconds": self.dad_seconds,
             "trial_scale": self.trial_scale,
             "seed": self.seed,
@@ -105,6 +115,7 @@ class Conditions:
             "rate_kinds",
             "utilisation",
             "link_utilisation",
+            "link_speed",
             "dad_seconds",
             "trial_scale",
             "seed",
@@ -120,6 +131,7 @@ class Conditions:
                 rate_kinds=tuple(data.get("rate_kinds", ("drop", "slow", "reject"))),
                 utilisation=float(data.get("utilisation", 0.3)),
                 link_utilisation={k: float(v) for k, v in (data.get("link_utilisation") or {}).items()},
+                link_speed={k: int(v) for k, v in (data.get("link_speed") or {}).items()},
                 dad_seconds=float(data.get("dad_seconds", 1.0)),
                 trial_scale=float(data.get("trial_scale", 1.0)),
                 seed=data.get("seed"),
@@ -137,6 +149,11 @@ class Conditions:
         for key, value in values.items():
             if not 0.0 <= value <= 1.0:
                 raise ConditionsError(f"{where}: {key} is {value}; it must be between 0 and 1")
+        for link, mbits in self.link_speed.items():
+            if mbits <= 0:
+                raise ConditionsError(
+                    f"{where}: link_speed of {link} is {mbits}; it must be a positive Mbit/s"
+                )
         if self.dad_seconds < 0 or self.trial_scale <= 0:
             raise ConditionsError(f"{where}: dad_seconds must not be negative, trial_scale must be positive")
 
@@ -144,6 +161,7 @@ class Conditions:
         """Take another's settings in place (sessions hold a reference to this object)."""
         self.faults, self.rate, self.rate_kinds = other.faults, other.rate, other.rate_kinds
         self.utilisation, self.link_utilisation = other.utilisation, other.link_utilisation
+        self.link_speed = other.link_speed
         self.dad_seconds, self.trial_scale, self.seed = other.dad_seconds, other.trial_scale, other.seed
         if other.seed is not None:
             self._random.seed(other.seed)

@@ -228,13 +228,22 @@ class TwinDevice:
         eui = bytes([mac[0] ^ 0x02, *mac[1:3], 0xFF, 0xFE, *mac[3:]])
         return str(ipaddress.IPv6Address(b"\xfe\x80" + bytes(6) + eui)).upper()
 
+    def speed(self, interface: TwinInterface) -> int | None:
+        """Mbit/s the port runs at now: its link's degraded speed when the lab set one, else its own."""
+        if self.fabric is not None:
+            degraded = self.fabric.link_speed(self.hostname, interface.name)
+            if degraded is not None:
+                return degraded
+        return interface.speed
+
     def counters(self, interface: TwinInterface) -> tuple[int, int]:
         """Octets received and sent so far: they grow at the link's utilisation of the interface speed."""
         now = time.monotonic()
         counter = self._counters.setdefault(interface.name, _Counter(at=self.started))
-        if not interface.shutdown and interface.speed:
+        speed = self.speed(interface)
+        if not interface.shutdown and speed:
             utilisation = self.fabric.utilisation(self.hostname, interface.name) if self.fabric else 0.0
-            rate = interface.speed * 1_000_000 / 8 * utilisation
+            rate = speed * 1_000_000 / 8 * utilisation
             elapsed = now - counter.at
             counter.rx_octets += rate * elapsed
             counter.tx_octets += rate * elapsed * 0.6
@@ -267,6 +276,11 @@ class Fabric:
         device = self.devices[end.device]
         far = device.running.interfaces.get(end.interface)
         return None if far is None else (device, far)
+
+    def link_speed(self, hostname: str, interface: str) -> int | None:
+        """The degraded speed (Mbit/s) of the link on this interface, if the conditions set one."""
+        end = self.peers.get((hostname, interface))
+        return self.conditions.speed(end.link if end else None)
 
     def utilisation(self, hostname: str, interface: str) -> float:
         """The configured utilisation of the link on this interface (0 for interfaces without a link)."""

@@ -88,10 +88,8 @@ def _block(device: TwinDevice, interface: TwinInterface) -> list[str]:
         f"IP Sending Frames' Format is PKTFMT_ETHNT_2, Hardware address is {mac[:4]}-{mac[4:8]}-{mac[8:]}",
     ]
     if device.vrp8:
-        if interface.speed is not None:
-            lines.append(
-                f"Port BW: {_bandwidth(interface.speed)}, Transceiver max BW: {_bandwidth(interface.speed)}"
-            )
+        if (speed := device.speed(interface)) is not None:
+            lines.append(f"Port BW: {_bandwidth(speed)}, Transceiver max BW: {_bandwidth(speed)}")
         lines += [
             "Statistics last cleared:never",
             f"    Input: {rx} bytes, {device.packets(rx)} packets",
@@ -107,8 +105,8 @@ def _block(device: TwinDevice, interface: TwinInterface) -> list[str]:
             "      Lost: 0 packets, Overflow: 0 packets, Underrun: 0 packets",
         ]
     else:
-        if interface.speed is not None:
-            lines.append(f"Speed : {interface.speed},  Loopback: NONE")
+        if (speed := device.speed(interface)) is not None:
+            lines.append(f"Speed : {speed},  Loopback: NONE")
         lines += [
             f"Input:  {device.packets(rx)} packets, {rx} bytes",
             f"  Unicast:            {device.packets(rx)},  Multicast:                   0",
@@ -188,8 +186,8 @@ def comware_interfaces(device: TwinDevice, name: str | None) -> str:
             f"Line protocol state: {protocol}",
             f"Description: {interface.description or interface.name + ' Interface'}",
         ]
-        if interface.speed is not None:
-            out.append(f"Bandwidth: {interface.speed * 1000} kbps")
+        if (speed := device.speed(interface)) is not None:
+            out.append(f"Bandwidth: {speed * 1000} kbps")
         out += [
             "Maximum transmission unit: 1500",
             *(f"Internet address: {a} (primary)" for a in interface.ipv4),
@@ -386,14 +384,15 @@ def ios_interfaces(device: TwinDevice, name: str | None) -> str:
         if interface.description:
             out.append(f"  Description: {interface.description}")
         out += [f"  Internet address is {a}" for a in interface.ipv4]
-        kbit = (interface.speed or 8000000 // 1000) * 1000
+        speed = device.speed(interface)
+        kbit = (speed or 8000000 // 1000) * 1000
         mtu = 1514 if loopback else 1500
         out += [
             f"  MTU {mtu} bytes, BW {kbit} Kbit/sec, DLY 10 usec, ",
             "     reliability 255/255, txload 1/255, rxload 1/255",
             "  Encapsulation ARPA, loopback not set",
             "  Keepalive not supported ",
-            f"  Full Duplex, {interface.speed or 1000}Mbps, link type is auto, media type is RJ45",
+            f"  Full Duplex, {speed or 1000}Mbps, link type is auto, media type is RJ45",
             "  Last input 00:00:00, output 00:00:00, output hang never",
             '  Last clearing of "show interface" counters never',
             "  Input queue: 0/375/0/0 (size/max/drops/flushes); Total output drops: 0",

@@ -94,6 +94,32 @@ def test_counters_advance_with_the_links_utilisation(lab: dict[str, Listener], f
     assert 0.5 * 62_500_000 < rate < 2.0 * 62_500_000
 
 
+@pytest.mark.parametrize(
+    ("hostname", "port"), [("CTY-CORE-01", "GigabitEthernet1/0/1"), ("CTY-A-CORE-01", "GigabitEthernet1/0/0")]
+)
+def test_a_degraded_link_runs_below_plan_at_both_ends(
+    lab: dict[str, Listener], fabric: Fabric, hostname: str, port: str
+) -> None:
+    def speeds() -> dict[str, int | None]:
+        connection = _session(lab[hostname])
+        try:
+            return {
+                n: i.speed
+                for n, i in parse_vrp_interfaces(connection.send_command("display interface")).items()
+            }
+        finally:
+            connection.disconnect()
+
+    planned = speeds()
+    fabric.conditions.link_speed["cty-a-up"] = 100  # the county's 1G uplink negotiated 100M
+    try:
+        degraded = speeds()
+    finally:
+        fabric.conditions.link_speed.clear()
+    assert planned[port] == 1000 and degraded[port] == 100
+    assert {n: v for n, v in degraded.items() if n != port} == {n: v for n, v in planned.items() if n != port}
+
+
 def test_vrp5_applies_line_by_line_then_saves(lab: dict[str, Listener]) -> None:
     connection = _session(lab["CTY-A-T1-AR-01"])
     try:

@@ -1,0 +1,95 @@
+"""Read-only snapshots of the rollout journal and the migration ledger (either may not exist yet).
+
+Both are SQLite files in WAL mode written by other processes; they are opened read-only
+(``mode=ro``), so a reader never creates, locks for writing, or changes them, and sees the last
+committed state. A file that cannot be read is reported, not hidden: the snapshot says so, and the
+exporter exports that as a metric.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from network.migration.ledger import LEDGER_FILE
+from network.migration.lifecycle import State
+
+JOURNAL_FILE = "rollout.sqlite"
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What the journal and the ledger say now.
+
+    ``devices``: hostname -> rollout state (pending, running, done, failed, rolled_back).
+    ``onboarded``: departments whose LAN onboarding last ended done; ``merged``: (department,
+    private network) cut over. ``systems``: system id -> migration state. ``problems``: files that
+    exist but could not be read, with the reason.
+    """
+
+    devices: dict[str, str] = field(default_factory=dict)
+    onboarded: frozenset[str] = frozenset()
+    merged: frozenset[tuple[str, str]] = frozenset()
+    systems: dict[str, State] = field(default_factory=dict)
+    problems: dict[str, str] = field(default_factory=dict)
+
+
+def _open(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+    conn.execute("PRAGMA query_only = 1")
+    return conn
+
+
+def _journal(path: Path) -> tuple[dict[str, str], frozenset[str], frozenset[tuple[str, str]]]:
+    conn = _open(path)
+    try:
+        devices = dict(conn.execute("SELECT hostname, state FROM devices").fetchall())
+        runs = conn.execute(
+            "SELECT command, result FROM runs WHERE finished IS NOT NULL AND command NOT LIKE '% check' "
+            "ORDER BY id"
+        ).fetchall()
+    finally:
+        conn.close()
+    latest: dict[tuple[str, ...], str] = {}
+    for command, result in runs:
+        words = tuple(str(command).split())
+        if words and words[0] in ("onboard", "cutover"):
+            latest[words] = str(result)
+    onboarded = frozenset(
+        w[1] for w, r in latest.items() if w[0] == "onboard" and len(w) == 2 and r == "done"
+    )
+    merged = frozenset(
+        (w[1], w[2]) for w, r in latest.items() if w[0] == "cutover" and len(w) == 3 and r == "done"
+    )
+    return devices, onboarded, merged
+
+
+def _ledger(path: Path) -> dict[str, State]:
+    conn = _open(path)
+    try:
+        rows = conn.execute("SELECT id, state FROM systems").fetchall()
+    finally:
+        conn.close()
+    return {str(system): State(state) for system, state in rows}
+
+
+def read_snapshot(state_dir: Path) -> Snapshot:
+    """The journal and the ledger of a state directory (``<inventory>.state``), read-only."""
+    devices: dict[str, str] = {}
+    onboarded: frozenset[str] = frozenset()
+    merged: frozenset[tuple[str, str]] = frozenset()
+    systems: dict[str, State] = {}
+    problems: dict[str, str] = {}
+    journal, ledger = state_dir / JOURNAL_FILE, state_dir / LEDGER_FILE
+    if journal.exists():
+        try:
+            devices, onboarded, merged = _journal(journal)
+        except (sqlite3.Error, ValueError) as problem:
+            problems[JOURNAL_FILE] = str(problem)
+    if ledger.exists():
+        try:
+            systems = _ledger(ledger)
+        except (sqlite3.Error, ValueError) as problem:
+            problems[LEDGER_FILE] = str(problem)
+    return Snapshot(devices, onboarded, merged, systems, problems)
