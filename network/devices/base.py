@@ -108,6 +108,14 @@ class DeviceDriver(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class Observation:
+    """What a monitoring probe reads: interfaces (with their counters) and addresses, in one pass."""
+
+    interfaces: dict[str, InterfaceState]
+    addresses: list[InterfaceAddress]
+
+
 class DriverError(Exception):
     """A device answered in a way the driver cannot use (names the device and what it said)."""
 
@@ -327,6 +335,13 @@ class EgovDriver(NetworkDriver):  # type: ignore[misc]  # napalm's base class is
     def addresses(self) -> list[InterfaceAddress]:  # pragma: no cover
         """IPv4 and IPv6 addresses with prefix length; IPv6 with its duplicate-address state."""
         raise NotImplementedError
+
+    def observe(self) -> Observation:
+        """Interfaces (speeds in Mbit/s, counters) and addresses, each display command read once.
+
+        What the exporter's probe asks for; platforms override it to share one ``display interface``.
+        """
+        return Observation(self.interfaces(), self.addresses())
 
     def ipv6_neighbors(self) -> list[Ipv6Neighbor]:  # pragma: no cover
         """The IPv6 neighbour table."""

@@ -25,7 +25,7 @@ from network.devices.addresses import (
     parse_ipv6_interfaces,
     parse_vrp_ipv6_routes,
 )
-from network.devices.base import ERROR_PATTERN, EgovDriver, minutes
+from network.devices.base import ERROR_PATTERN, EgovDriver, Observation, minutes
 from network.devices.facts import (
     Ipv6Neighbor,
     Version,
@@ -58,9 +58,24 @@ class _VrpFamily(EgovDriver):
 
     def addresses(self) -> list[InterfaceAddress]:
         """IPv4 from ``display interface``, IPv6 (with DAD state) from ``display ipv6 interface``."""
-        ipv4 = parse_ipv4_addresses(self._interfaces_text(), self.family)
+        return self._addresses(self._interfaces_text())
+
+    def _addresses(self, interfaces_text: str) -> list[InterfaceAddress]:
+        ipv4 = parse_ipv4_addresses(interfaces_text, self.family)
         ipv6, _ = parse_ipv6_interfaces(self._send("display ipv6 interface"))
         return ipv4 + ipv6
+
+    def _parse_interfaces(self, text: str) -> dict[str, InterfaceState]:
+        return parse_vrp_interfaces(text)
+
+    def interfaces(self) -> dict[str, InterfaceState]:
+        """``display interface``: ``Speed : 1000`` -> 1000 Mbit/s (VRP5), ``Port BW: 10G`` (VRP8)."""
+        return self._parse_interfaces(self._interfaces_text())
+
+    def observe(self) -> Observation:
+        """One ``display interface`` for interfaces, counters and IPv4; ``display ipv6 interface``."""
+        text = self._interfaces_text()
+        return Observation(self._parse_interfaces(text), self._addresses(text))
 
 
 class Vrp5Driver(_VrpFamily):
@@ -73,10 +88,6 @@ class Vrp5Driver(_VrpFamily):
 
     def _serial(self) -> str:
         return parse_serial(self._send("display esn"))
-
-    def interfaces(self) -> dict[str, InterfaceState]:
-        """``display interface``: ``Speed : 1000`` -> 1000 Mbit/s."""
-        return parse_vrp_interfaces(self._interfaces_text())
 
     def ipv6_routes(self) -> list[Route]:
         """``display ipv6 routing-table verbose`` (VRP only): what a rollout postcheck needs of routing."""
@@ -134,9 +145,9 @@ class Comware7Driver(_VrpFamily):
     def _serial(self) -> str:
         return parse_serial(self._send("display device manuinfo"))
 
-    def interfaces(self) -> dict[str, InterfaceState]:
+    def _parse_interfaces(self, text: str) -> dict[str, InterfaceState]:
         """``display interface``: ``Bandwidth: 1000000 kbps`` -> 1000 Mbit/s."""
-        return parse_comware_interfaces(self._interfaces_text())
+        return parse_comware_interfaces(text)
 
     def ipv6_neighbors(self) -> list[Ipv6Neighbor]:
         """``display ipv6 neighbors all``."""
@@ -190,7 +201,15 @@ class IosDriver(EgovDriver):
 
     def addresses(self) -> list[InterfaceAddress]:
         """IPv4 from ``show interfaces``; IPv6 from ``show ipv6 interface brief``, lengths from the config."""
-        ipv4 = parse_ipv4_addresses(self._send("show interfaces"), "ios")
+        return self._addresses(self._send("show interfaces"))
+
+    def observe(self) -> Observation:
+        """One ``show interfaces`` for interfaces, counters and IPv4; IPv6 as :meth:`addresses` reads it."""
+        text = self._send("show interfaces")
+        return Observation(parse_ios_interfaces(text), self._addresses(text))
+
+    def _addresses(self, interfaces_text: str) -> list[InterfaceAddress]:
+        ipv4 = parse_ipv4_addresses(interfaces_text, "ios")
         lengths = {}
         for line in self.running_config().splitlines():
             words = line.split()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from napalm.base.exceptions import CommitError, ConnectionClosedException, ConnectionException
@@ -101,6 +102,24 @@ def test_getters(lab: dict[str, Listener], platform: str) -> None:
         assert platform == "h3c_comware7" or any("ipv4" in v for v in management.values())  # loopback
     finally:
         driver.close()
+
+
+@pytest.mark.parametrize("platform", sorted(DEVICES))
+def test_observe_reads_what_the_getters_read_in_one_pass(lab: dict[str, Listener], platform: str) -> None:
+    hostname, _ = DEVICES[platform]
+    driver = _driver(lab, hostname)
+    try:
+        seen = driver.observe()
+        interfaces, addresses = driver.interfaces(), driver.addresses()
+    finally:
+        driver.close()
+
+    def without_counters(states: dict[str, Any]) -> dict[str, Any]:
+        return {name: (s.enabled, s.up, s.speed, s.mtu, s.description) for name, s in states.items()}
+
+    assert without_counters(seen.interfaces) == without_counters(interfaces)  # counters moved on since
+    assert sorted(map(repr, seen.addresses)) == sorted(map(repr, addresses))
+    assert any(s.counters.rx_octets for s in seen.interfaces.values())
 
 
 @pytest.mark.parametrize("platform", sorted(DEVICES))
