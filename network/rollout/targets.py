@@ -28,8 +28,11 @@ class TargetsError(Exception):
 
 def targets(
     inventory: Inventory, lab: Path | None, production: bool
-) -> tuple[dict[str, Target], Callable[[Target], Any]]:
-    """Every reachable device's target, and an opener that returns an open driver for one."""
+) -> tuple[dict[str, Target], Callable[..., Any]]:
+    """Every reachable device's target, and an opener that returns an open driver for one.
+
+    ``opener(target, timeout=30)``: the driver's timeout in seconds (the exporter's probes give less).
+    """
     from network.devices.drivers import driver_for  # noqa: PLC0415 - SSH code loads only when used
 
     if lab is None and not production:
@@ -59,12 +62,12 @@ def targets(
             except CredentialError as problem:
                 raise TargetsError(f"{device.hostname}: {problem}", problem.hint) from None
 
-    def opener(target: Target) -> Any:
+    def opener(target: Target, timeout: int = 30) -> Any:
         driver = driver_for(target.platform)(
             target.host,
             target.username,
             secrets[target.hostname],
-            timeout=30,
+            timeout=timeout,
             optional_args={"port": target.port, "name": target.hostname, "production": production},
         )
         driver.open()

@@ -1,0 +1,152 @@
+"""``prometheus.yml`` for the extranet, with file-based target discovery from the inventory.
+
+Written into one directory, self-contained: ``prometheus.yml`` (or ``prometheus-<i>.yml`` per shard),
+``targets/devices.json`` (every device to probe, with its site, level, county, platform and role as
+labels: Prometheus re-reads it without a restart when the inventory changes and the command is run
+again), ``targets/snmp.json`` when an snmp_exporter is given, and ``rules/`` (copies of the toolkit's
+recording and alerting rules).
+
+Device probes follow the multi-target pattern (snmp_exporter's ``/snmp``, blackbox's ``/probe``): the
+device is the ``target`` parameter, ``instance`` is relabelled to it, the address is the exporter's.
+With ``shards`` > 1, each Prometheus server keeps the devices whose ``hashmod`` of the target falls
+on its number, and scrapes ``/metrics`` itself (the rules need the plan's metrics beside the probes).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from network.emit import scalar
+from network.inventory import Inventory
+from network.programme.progress import Intent
+
+RULES_DIR = Path(__file__).resolve().parent / "rules"
+RULE_FILES = ("egov.rules.yml", "egov.alerts.yml")
+
+
+@dataclass(frozen=True)
+class MonitoringSettings:
+    """How Prometheus reaches the exporter (and an snmp_exporter), how often, in how many shards."""
+
+    exporter: str = "127.0.0.1:9630"
+    scheme: str = "http"
+    scrape_interval: str = "30s"
+    scrape_timeout: str = "10s"
+    probe_timeout: str = "10s"
+    shards: int = 1
+    snmp_exporter: str | None = None
+    devices: str | None = None  # a hostname glob: probe only these
+
+
+def device_targets(inventory: Inventory, reachable: set[str] | None, pattern: str | None) -> list[dict[str, object]]:
+    """file_sd groups: one per device, its labels from the inventory."""
+    county_of = Intent(inventory).county_of
+    sites = inventory.site_by_id
+    groups: list[dict[str, object]] = []
+    for device in inventory.devices:
+        if reachable is not None and device.hostname not in reachable:
+            continue
+        if pattern is not None and not fnmatch.fnmatchcase(device.hostname, pattern):
+            continue
+        site = sites.get(device.site)
+        labels = {
+            "site": device.site,
+            "level": site.level.value if site else "",
+            "county": county_of.get(device.site, ""),
+            "platform": device.platform,
+            "role": device.role.value,
+        }
+        groups.append({"targets": [device.hostname], "labels": labels})
+    return groups
+
+
+def snmp_targets(inventory: Inventory, pattern: str | None) -> list[dict[str, object]]:
+    """file_sd groups for snmp_exporter: the management address, the hostname as ``device``."""
+    return [
+        {"targets": [str(d.management)], "labels": {"device": d.hostname}}
+        for d in inventory.devices
+        if pattern is None or fnmatch.fnmatchcase(d.hostname, pattern)
+    ]
+
+
+def prometheus_yml(settings: MonitoringSettings, city: str, shard: int) -> str:
+    """One server's configuration (shard ``shard`` of ``settings.shards``)."""
+    s = settings
+    external = f"{{city: {scalar(city)}" + (f", shard: {scalar(str(shard))}}}" if s.shards > 1 else "}")
+    lines = [
+        "# Written by `egov monitoring config`: regenerate rather than edit (targets/ is re-read on change).",
+        "global:",
+        f"  scrape_interval: {s.scrape_interval}",
+        f"  scrape_timeout: {s.scrape_timeout}",
+        f"  evaluation_interval: {s.scrape_interval}",
+        f"  external_labels: {external}",
+        "rule_files:",
+        *(f"  - rules/{name}" for name in RULE_FILES),
+        "scrape_configs:",
+        "  - job_name: egov",
+        f"    scheme: {s.scheme}",
+        "    static_configs:",
+        f"      - targets: [{scalar(s.exporter)}]",
+        "  - job_name: egov_probe",
+        f"    scheme: {s.scheme}",
+        "    metrics_path: /probe",
+        f"    scrape_timeout: {s.probe_timeout}",
+        "    file_sd_configs:",
+        "      - files: [targets/devices.json]",
+        "        refresh_interval: 1m",
+        "    relabel_configs:",
+        "      - {source_labels: [__address__], target_label: __param_target}",
+        "      - {source_labels: [__param_target], target_label: instance}",
+    ]
+    if s.shards > 1:
+        lines += [
+            f"      - {{source_labels: [__param_target], modulus: {s.shards}, target_label: __tmp_shard, "
+            "action: hashmod}",
+            f"      - {{source_labels: [__tmp_shard], regex: {scalar(str(shard))}, action: keep}}",
+        ]
+    lines.append(f"      - {{target_label: __address__, replacement: {scalar(s.exporter)}}}")
+    if s.snmp_exporter:
+        lines += [
+            "  - job_name: snmp",
+            "    metrics_path: /snmp",
+            "    params: {module: [if_mib]}",
+            "    file_sd_configs:",
+            "      - files: [targets/snmp.json]",
+            "    relabel_configs:",
+            "      - {source_labels: [__address__], target_label: __param_target}",
+            "      - {source_labels: [device], target_label: instance}  # the hostname: rules join on it",
+            f"      - {{target_label: __address__, replacement: {scalar(s.snmp_exporter)}}}",
+        ]
+        if s.shards > 1:
+            lines += [
+                f"      - {{source_labels: [instance], modulus: {s.shards}, target_label: __tmp_shard, "
+                "action: hashmod}",
+                f"      - {{source_labels: [__tmp_shard], regex: {scalar(str(shard))}, action: keep}}",
+            ]
+    return "\n".join(lines) + "\n"
+
+
+def monitoring_files(
+    inventory: Inventory, settings: MonitoringSettings, reachable: set[str] | None = None
+) -> dict[str, str]:
+    """Every file of the configuration directory: relative path -> text."""
+    city = inventory.city.code if inventory.city else "city"
+    files: dict[str, str] = {}
+    if settings.shards == 1:
+        files["prometheus.yml"] = prometheus_yml(settings, city, 0)
+    else:
+        for shard in range(settings.shards):
+            files[f"prometheus-{shard}.yml"] = prometheus_yml(settings, city, shard)
+    files["targets/devices.json"] = _json(device_targets(inventory, reachable, settings.devices))
+    if settings.snmp_exporter:
+        files["targets/snmp.json"] = _json(snmp_targets(inventory, settings.devices))
+    for name in RULE_FILES:
+        files[f"rules/{name}"] = (RULES_DIR / name).read_text(encoding="utf-8")
+    return files
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, indent=1, ensure_ascii=False, sort_keys=True) + "\n"

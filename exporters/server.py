@@ -1,0 +1,201 @@
+"""The exporter's HTTP(S) server: ``/metrics``, ``/probe?target=DEVICE``, ``/-/healthy``, ``/-/ready``.
+
+One process, one registry of custom collectors (intent, programme, exporter), each timed. The
+exposition is client_python's own: text format, or OpenMetrics when the scraper asks for it in
+``Accept``, gzipped when ``Accept-Encoding`` allows. TLS with ``--tls-cert``/``--tls-key``, and client
+certificates required with ``--tls-client-ca`` (mutual TLS), as Prometheus's ``tls_config`` expects.
+"""
+
+from __future__ import annotations
+
+import gzip
+import logging
+import ssl
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from prometheus_client import CollectorRegistry
+from prometheus_client.core import Metric
+from prometheus_client.exposition import choose_encoder
+from prometheus_client.registry import Collector
+
+from exporters.collectors import ExporterCollector, ExporterStats, IntentCollector, ProgrammeCollector
+from exporters.probe import Prober, UnknownTarget
+from exporters.source import InventorySource
+
+log = logging.getLogger("egov.exporter")
+INDEX = """<!doctype html><meta charset=utf-8><title>egov exporter</title>
+<h1>egov exporter</h1><p>{inventory}</p>
+<ul><li><a href="/metrics">/metrics</a>: intent and programme</li>
+<li>/probe?target=DEVICE: one device, observed (e.g. <a href="/probe?target={example}">{example}</a>)</li>
+<li><a href="/-/healthy">/-/healthy</a>, <a href="/-/ready">/-/ready</a></li></ul>
+"""
+
+
+class Timed(Collector):
+    """A collector whose collection time is recorded (``egov_exporter_collect_duration_seconds``)."""
+
+    def __init__(self, name: str, inner: Any, stats: ExporterStats) -> None:
+        self.name, self.inner, self.stats = name, inner, stats
+
+    def describe(self) -> Iterable[Metric]:
+        """The inner collector's names."""
+        described: Iterable[Metric] = self.inner.describe()
+        return described
+
+    def collect(self) -> Iterator[Metric]:
+        """Collect, and remember how long it took."""
+        started = time.perf_counter()
+        collected = list(self.inner.collect())
+        with self.stats.lock:
+            self.stats.durations[self.name] = time.perf_counter() - started
+        return iter(collected)
+
+
+class _Families(Collector):
+    """A fixed list of families (a probe's answer) for one exposition."""
+
+    def __init__(self, families: list[Metric]) -> None:
+        self.families = families
+
+    def collect(self) -> Iterator[Metric]:
+        return iter(self.families)
+
+
+@dataclass
+class Response:
+    """What a request gets: status, content type, body."""
+
+    status: int
+    content_type: str
+    body: bytes
+
+
+class ExporterApp:
+    """The routes, independent of the HTTP server (tests call them directly too)."""
+
+    def __init__(
+        self, source: InventorySource, prober: Prober | None, stats: ExporterStats | None = None
+    ) -> None:
+        self.source, self.prober = source, prober
+        self.stats = stats or ExporterStats()
+        self.registry = CollectorRegistry(auto_describe=True)
+        self.registry.register(Timed("intent", IntentCollector(source), self.stats))
+        self.registry.register(Timed("programme", ProgrammeCollector(source), self.stats))
+        self.registry.register(Timed("exporter", ExporterCollector(source, self.stats), self.stats))
+
+    def metrics(self, accept: str | None) -> Response:
+        """The exposition of every collector, in the format the scraper asked for."""
+        encoder, content_type = choose_encoder(accept or "")
+        return Response(200, content_type, encoder(self.registry))
+
+    def probe(self, query: str, accept: str | None, scrape_timeout: str | None) -> Response:
+        """Probe the device named by ``target``."""
+        if self.prober is None:
+            return _text(
+                400, "probes need a target: start the exporter with --lab lab.json or --production\n"
+            )
+        targets = parse_qs(query).get("target", [])
+        if len(targets) != 1 or not targets[0]:
+            return _text(400, "give one device: /probe?target=HOSTNAME\n")
+        try:
+            answer = self.prober.probe(targets[0], self.prober.deadline(scrape_timeout))
+        except UnknownTarget as problem:
+            return _text(400, f"{problem}\n")
+        registry = CollectorRegistry(auto_describe=False)
+        registry.register(_Families(answer.families))
+        encoder, content_type = choose_encoder(accept or "")
+        return Response(200, content_type, encoder(registry))
+
+    def index(self) -> Response:
+        """A small page for people."""
+        devices = self.source.current.inventory.devices
+        page = INDEX.format(
+            inventory=self.source.root, example=devices[0].hostname if devices else "HOSTNAME"
+        )
+        return Response(200, "text/html; charset=utf-8", page.encode("utf-8"))
+
+
+def _text(status: int, text: str) -> Response:
+    return Response(status, "text/plain; charset=utf-8", text.encode("utf-8"))
+
+
+def _handler(app: ExporterApp) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        server_version = "egov-exporter"
+        timeout = 60
+
+        def do_GET(self) -> None:  # the name http.server calls
+            url = urlsplit(self.path)
+            accept = self.headers.get("Accept")
+            if url.path == "/metrics":
+                response = app.metrics(accept)
+            elif url.path == "/probe":
+                response = app.probe(
+                    url.query, accept, self.headers.get("X-Prometheus-Scrape-Timeout-Seconds")
+                )
+            elif url.path in ("/-/healthy", "/-/ready"):
+                response = _text(200, "ok\n")
+            elif url.path == "/":
+                response = app.index()
+            else:
+                response = _text(404, "not found: /metrics, /probe?target=DEVICE, /-/healthy\n")
+            body = response.body
+            gzipped = "gzip" in (self.headers.get("Accept-Encoding") or "") and len(body) > 1024
+            if gzipped:
+                body = gzip.compress(body, compresslevel=1)
+            self.send_response(response.status)
+            self.send_header("Content-Type", response.content_type)
+            self.send_header("Content-Length", str(len(body)))
+            if gzipped:
+                self.send_header("Content-Encoding", "gzip")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:  # http.server's signature
+            log.debug("%s " + format, self.address_string(), *args)
+
+    return Handler
+
+
+@dataclass(frozen=True)
+class TlsFiles:
+    """Certificate and key of the exporter; a CA whose clients it requires (mutual TLS), optional."""
+
+    cert: Path
+    key: Path
+    client_ca: Path | None = None
+
+    def context(self) -> ssl.SSLContext:
+        """The server's TLS context (TLS 1.2 or later)."""
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.minimum_version = ssl.TLSVersion.TLSv1_2
+        context.load_cert_chain(self.cert, self.key)
+        if self.client_ca is not None:
+            context.load_verify_locations(self.client_ca)
+            context.verify_mode = ssl.CERT_REQUIRED
+        return context
+
+
+def serve(app: ExporterApp, address: str, port: int, tls: TlsFiles | None = None) -> ThreadingHTTPServer:
+    """A bound server (call ``serve_forever`` or :func:`serve_in_thread`); port 0 picks a free one."""
+    server = ThreadingHTTPServer((address, port), _handler(app))
+    server.daemon_threads = True
+    if tls is not None:
+        server.socket = tls.context().wrap_socket(
+            server.socket, server_side=True, do_handshake_on_connect=False
+        )
+    return server
+
+
+def serve_in_thread(server: ThreadingHTTPServer) -> threading.Thread:
+    """Serve in a daemon thread (tests, benchmarks)."""
+    thread = threading.Thread(target=server.serve_forever, name="egov-exporter-http", daemon=True)
+    thread.start()
+    return thread
