@@ -15,10 +15,12 @@ from typing import Annotated
 import typer
 
 from egov import __version__, console
+from egov.changes import apply_changes
 from egov.console import error, plain, table
 from egov.device_cli import app as device_app
 from egov.lab_cli import app as lab_app
 from egov.migrate_cli import app as migrate_app
+from egov.monitoring_cli import exporter_app, monitoring_app
 from egov.options import InventoryDir
 from egov.plan_cli import app as plan_app
 from egov.playbook_cli import app as playbook_app
@@ -33,7 +35,6 @@ from network.inventory.schema import all_schemas
 from network.inventory.summary import links_per_tier, sites_per_level, systems_per_department
 from network.synthetic import generate
 from network.synthetic.write import render
-from network.textfiles import FileChange, plan_changes, write_files
 from network.validation import validate
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -55,6 +56,8 @@ app.add_typer(device_app, name="device")
 app.add_typer(rollout_app, name="rollout")
 app.add_typer(playbook_app, name="playbook")
 app.add_typer(migrate_app, name="migrate")
+app.add_typer(exporter_app, name="exporter")
+app.add_typer(monitoring_app, name="monitoring")
 app.command("render")(render_command)
 
 
@@ -159,7 +162,7 @@ def schema_command(
     texts = {
         name: json.dumps(schema, ensure_ascii=False, indent=2) + "\n" for name, schema in schemas.items()
     }
-    _apply_changes(out, texts, check, force=True)
+    apply_changes(out, texts, check, force=True)
 
 
 @inventory_app.command("summary")
@@ -245,47 +248,7 @@ def generate_command(
     generated = generate(scale.value, seed, profile.value if profile else None)
     schema_base = "../../docs/schema" if profile is not None else None
     texts = render(generated, command + " DIR", schema_base)
-    _apply_changes(out_dir, texts, check, force)
-
-
-def _apply_changes(out_dir: Path, texts: dict[str, str], check: bool, force: bool) -> None:
-    """Show what writing ``texts`` into ``out_dir`` would change; write unless --check (exit 1 then)."""
-    if out_dir.exists() and not out_dir.is_dir():
-        error(f"{out_dir} is a file", "give a directory to write into")
-        raise typer.Exit(EXIT_USAGE)
-    changes = plan_changes(out_dir, texts)
-    for change in changes:
-        plain(f"{change.status:>9}  {out_dir / change.name}")
-        if check:
-            _show_diff(change)
-    pending = [c for c in changes if c.status != "unchanged"]
-    if check:
-        raise typer.Exit(EXIT_FINDINGS if pending else EXIT_OK)
-    overwritten = [c for c in changes if c.status == "changed"]
-    if overwritten and not force:
-        error(
-            f"{len(overwritten)} files in {out_dir} differ from what would be written",
-            "see them with --check; overwrite with --force",
-        )
-        raise typer.Exit(EXIT_FINDINGS)
-    if pending:
-        try:
-            write_files(out_dir, {c.name: texts[c.name] for c in pending})
-        except OSError as problem:
-            error(
-                f"cannot write {out_dir}: {problem.strerror}",
-                "choose a writable directory; nothing was changed",
-            )
-            raise typer.Exit(EXIT_USAGE) from None
-    plain(f"wrote {len(pending)} of {len(changes)} files to {out_dir}")
-
-
-def _show_diff(change: FileChange, limit: int = 40) -> None:
-    diff = change.diff()
-    for line in diff[:limit]:
-        plain(f"           {line}")
-    if len(diff) > limit:
-        plain(f"           … {len(diff) - limit} more diff lines")
+    apply_changes(out_dir, texts, check, force)
 
 
 def main() -> None:

@@ -31,7 +31,7 @@ RULE_FILES = ("egov.rules.yml", "egov.alerts.yml")
 class MonitoringSettings:
     """How Prometheus reaches the exporter (and an snmp_exporter), how often, in how many shards."""
 
-    exporter: str = "127.0.0.1:9630"
+    exporters: tuple[str, ...] = ("127.0.0.1:9630",)  # all serve /metrics; the first also probes
     scheme: str = "http"
     scrape_interval: str = "30s"
     scrape_timeout: str = "10s"
@@ -41,7 +41,9 @@ class MonitoringSettings:
     devices: str | None = None  # a hostname glob: probe only these
 
 
-def device_targets(inventory: Inventory, reachable: set[str] | None, pattern: str | None) -> list[dict[str, object]]:
+def device_targets(
+    inventory: Inventory, reachable: set[str] | None, pattern: str | None
+) -> list[dict[str, object]]:
     """file_sd groups: one per device, its labels from the inventory."""
     county_of = Intent(inventory).county_of
     sites = inventory.site_by_id
@@ -89,7 +91,7 @@ def prometheus_yml(settings: MonitoringSettings, city: str, shard: int) -> str:
         "  - job_name: egov",
         f"    scheme: {s.scheme}",
         "    static_configs:",
-        f"      - targets: [{scalar(s.exporter)}]",
+        f"      - targets: [{', '.join(scalar(e) for e in s.exporters)}]",
         "  - job_name: egov_probe",
         f"    scheme: {s.scheme}",
         "    metrics_path: /probe",
@@ -107,7 +109,7 @@ def prometheus_yml(settings: MonitoringSettings, city: str, shard: int) -> str:
             "action: hashmod}",
             f"      - {{source_labels: [__tmp_shard], regex: {scalar(str(shard))}, action: keep}}",
         ]
-    lines.append(f"      - {{target_label: __address__, replacement: {scalar(s.exporter)}}}")
+    lines.append(f"      - {{target_label: __address__, replacement: {scalar(s.exporters[0])}}}")
     if s.snmp_exporter:
         lines += [
             "  - job_name: snmp",

@@ -93,16 +93,16 @@ class Prober:
         started = time.monotonic()
         with self._lock:
             if hostname in self._busy:
-                return self._down(started, "busy", "the previous probe of this device is still running")
+                return self._down(hostname, started, "busy", "the previous probe of it is still running")
             self._busy.add(hostname)
         future: Future[Observation] = self._pool.submit(self._observe, target, seconds)
         future.add_done_callback(lambda _: self._release(hostname))
         try:
             observation = future.result(timeout=seconds)
         except FutureTimeout:
-            return self._down(started, "timeout", f"no answer within {seconds:.1f} s")
+            return self._down(hostname, started, "timeout", f"no answer within {seconds:.1f} s")
         except Exception as problem:  # one device's failure is its own answer, never the exporter's
-            return self._down(started, "failure", f"{type(problem).__name__}: {problem}")
+            return self._down(hostname, started, "failure", f"{type(problem).__name__}: {problem}")
         return self._up(hostname, observation, started)
 
     def _release(self, hostname: str) -> None:
@@ -117,13 +117,13 @@ class Prober:
         finally:
             driver.close()
 
-    def _down(self, started: float, result: str, reason: str) -> ProbeAnswer:
+    def _down(self, hostname: str, started: float, result: str, reason: str) -> ProbeAnswer:
         self.stats.probed(result)
         out = families(["egov_device_up", "egov_probe_duration_seconds", "egov_probe_timed_out"])
         out["egov_device_up"].add_metric([], 0)
         out["egov_probe_duration_seconds"].add_metric([], time.monotonic() - started)
         out["egov_probe_timed_out"].add_metric([], 1 if result == "timeout" else 0)
-        log.info("probe %s: %s", result, reason)
+        log.info("probe of %s: %s: %s", hostname, result, reason)
         return ProbeAnswer(list(out.values()), result, reason)
 
     def _up(self, hostname: str, seen: Observation, started: float) -> ProbeAnswer:

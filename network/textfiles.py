@@ -60,13 +60,18 @@ def plan_changes(out_dir: Path, texts: dict[str, str]) -> list[FileChange]:
 
 
 def write_files(out_dir: Path, texts: dict[str, str]) -> None:
-    """Write every file to a temporary name first, then move them all in place."""
+    """Write every file to a temporary name first, then move them all in place.
+
+    Names may hold subdirectories (``targets/devices.json``); they are created as needed.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     mode = 0o666 & ~_umask()
     staged: list[tuple[str, Path]] = []
     try:
         for name, text in texts.items():
-            handle, temp_name = tempfile.mkstemp(prefix=f".{name}.", dir=out_dir)
+            target = out_dir / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
                 stream.write(text)
             os.chmod(temp_name, mode)  # mkstemp makes 0600; inventory files are ordinary files

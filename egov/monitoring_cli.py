@@ -1,0 +1,198 @@
+"""``egov exporter serve`` and ``egov monitoring config|dashboards``: Prometheus and Grafana for the extranet.
+
+Exit codes: 0 ok; 1 changes pending (with --check); 2 unusable input (an inventory with errors, a
+bad option, a certificate that cannot be read, no lab password).
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from egov.changes import apply_changes
+from egov.console import error, plain
+from egov.options import InventoryDir
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+exporter_app = typer.Typer(no_args_is_help=True, help="The Prometheus exporter: /metrics and /probe.")
+monitoring_app = typer.Typer(
+    no_args_is_help=True, help="Prometheus configuration and Grafana dashboards for the extranet."
+)
+
+
+@exporter_app.command("serve")
+def serve_command(  # noqa: PLR0913, PLR0917 - typer: each option is one of the exporter's settings
+    inventory: InventoryDir,
+    lab: Annotated[
+        Path | None, typer.Option("--lab", help="probe the lab twin described by lab.json")
+    ] = None,
+    production: Annotated[
+        bool, typer.Option("--production", help="probe the inventory's management addresses (real devices)")
+    ] = False,
+    address: Annotated[str, typer.Option("--address", help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="port (0: any free one)")] = 9630,
+    tls_cert: Annotated[
+        Path | None, typer.Option("--tls-cert", help="serve HTTPS with this certificate")
+    ] = None,
+    tls_key: Annotated[Path | None, typer.Option("--tls-key", help="the certificate's private key")] = None,
+    tls_client_ca: Annotated[
+        Path | None, typer.Option("--tls-client-ca", help="require client certificates from this CA")
+    ] = None,
+    probe_timeout: Annotated[
+        float, typer.Option("--probe-timeout", min=1, help="longest a probe may take, in seconds")
+    ] = 10.0,
+    state: Annotated[
+        Path | None, typer.Option("--state", help="journal and ledger directory (default <inventory>.state)")
+    ] = None,
+    reload_interval: Annotated[
+        float, typer.Option("--reload-interval", min=1, help="seconds between checks for inventory changes")
+    ] = 10.0,
+    log_level: Annotated[str, typer.Option("--log-level", help="debug, info, warning, error")] = "info",
+) -> None:
+    """Serve /metrics (the plan and the programme) and /probe?target=DEVICE (devices, through drivers)."""
+    from exporters.collectors import ExporterStats  # noqa: PLC0415 - loads prometheus_client
+    from exporters.probe import Prober  # noqa: PLC0415
+    from exporters.server import ExporterApp, TlsFiles, serve  # noqa: PLC0415
+    from exporters.source import InventorySource, InventoryUnusable  # noqa: PLC0415
+    from network.migration.context import state_dir  # noqa: PLC0415
+
+    logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if (tls_cert is None) != (tls_key is None):
+        error("--tls-cert and --tls-key go together", "give both, or neither for plain HTTP")
+        raise typer.Exit(EXIT_USAGE)
+    try:
+        source = InventorySource(inventory, state_dir(inventory, state), reload_interval)
+    except InventoryUnusable as problem:
+        error(f"{inventory}: the inventory has errors; the exporter serves only a valid one", str(problem))
+        raise typer.Exit(EXIT_USAGE) from None
+    stats = ExporterStats()
+    prober = None
+    if lab is not None or production:
+        found, opener = _targets(source.current.inventory, lab, production)
+        prober = Prober(source, found, opener, stats, max_seconds=probe_timeout)
+    tls = TlsFiles(tls_cert, tls_key, tls_client_ca) if tls_cert and tls_key else None
+    try:
+        server = serve(ExporterApp(source, prober, stats), address, port, tls)
+    except (OSError, ValueError) as problem:  # port in use, unreadable certificate
+        error(f"cannot serve on {address}:{port}: {problem}", "choose another --port, check the TLS files")
+        raise typer.Exit(EXIT_USAGE) from None
+    scheme = "https" if tls else "http"
+    bound = server.server_address[1]
+    plain(f"serving {inventory} on {scheme}://{address}:{bound}/metrics and /probe?target=DEVICE")
+    sys.stdout.flush()
+    source.watch()
+    signal.signal(signal.SIGTERM, lambda *_: _stop(server))
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        source.stop()
+        if prober is not None:
+            prober.close()
+        server.server_close()
+
+
+def _stop(server: Any) -> None:
+    import threading  # noqa: PLC0415
+
+    threading.Thread(target=server.shutdown, daemon=True).start()
+
+
+def _targets(inventory: Any, lab: Path | None, production: bool) -> tuple[dict[str, Any], Any]:
+    from network.rollout.targets import TargetsError, targets  # noqa: PLC0415
+
+    try:
+        return targets(inventory, lab, production)
+    except TargetsError as problem:
+        error(problem.message, problem.hint)
+        raise typer.Exit(EXIT_USAGE) from None
+
+
+@monitoring_app.command("config")
+def config_command(  # noqa: PLR0913, PLR0917 - typer: each option is one of the configuration's settings
+    inventory: InventoryDir,
+    out: Annotated[
+        Path, typer.Option("--out", help="directory to write prometheus.yml, targets/, rules/ into")
+    ],
+    exporter: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--exporter", help="host:port of an egov exporter (repeatable; the first probes devices)"
+        ),
+    ] = None,
+    lab: Annotated[
+        Path | None, typer.Option("--lab", help="probe only the devices this lab.json serves")
+    ] = None,
+    devices: Annotated[
+        str | None, typer.Option("--devices", help="probe only hostnames matching this glob")
+    ] = None,
+    shards: Annotated[
+        int, typer.Option("--shards", min=1, max=64, help="split the device probes over N Prometheus servers")
+    ] = 1,
+    snmp_exporter: Annotated[
+        str | None,
+        typer.Option("--snmp-exporter", help="host:port of an snmp_exporter (if_mib) to scrape too"),
+    ] = None,
+    scrape_interval: Annotated[str, typer.Option("--scrape-interval", help="e.g. 30s, 1m")] = "30s",
+    scrape_timeout: Annotated[str, typer.Option("--scrape-timeout", help="e.g. 10s")] = "10s",
+    https: Annotated[bool, typer.Option("--https", help="the exporter serves HTTPS")] = False,
+    check: Annotated[bool, typer.Option("--check", help="show what would change; write nothing")] = False,
+) -> None:
+    """Write prometheus.yml (one per shard) with file-based discovery of every device to probe."""
+    from exporters.config import MonitoringSettings, monitoring_files  # noqa: PLC0415
+    from network.devices.collect import LabFileError, targets_from_lab  # noqa: PLC0415
+    from network.migration.context import MigrationContextError, load_valid_inventory  # noqa: PLC0415
+
+    for value, option in ((scrape_interval, "--scrape-interval"), (scrape_timeout, "--scrape-timeout")):
+        if not _duration(value):
+            error(f"{option} {value}: not a Prometheus duration", "write e.g. 15s, 30s, 1m")
+            raise typer.Exit(EXIT_USAGE)
+    try:
+        loaded = load_valid_inventory(inventory)
+    except MigrationContextError as problem:
+        error(problem.message, problem.hint)
+        raise typer.Exit(problem.exit_code) from None
+    reachable = None
+    if lab is not None:
+        try:
+            reachable = {t.hostname for t in targets_from_lab(lab)}
+        except LabFileError as problem:
+            error(str(problem), "start the lab with `egov lab up INVENTORY_DIR --detach`")
+            raise typer.Exit(EXIT_USAGE) from None
+    settings = MonitoringSettings(
+        exporters=tuple(exporter or ["127.0.0.1:9630"]),
+        scheme="https" if https else "http",
+        scrape_interval=scrape_interval,
+        scrape_timeout=scrape_timeout,
+        probe_timeout=scrape_timeout,
+        shards=shards,
+        snmp_exporter=snmp_exporter,
+        devices=devices,
+    )
+    apply_changes(out, monitoring_files(loaded, settings, reachable), check, force=True)
+
+
+def _duration(value: str) -> bool:
+    import re  # noqa: PLC0415
+
+    return re.fullmatch(r"(\d+(ms|s|m|h))+", value) is not None
+
+
+@monitoring_app.command("dashboards")
+def dashboards_command(
+    out: Annotated[
+        Path, typer.Option("--out", help="directory for the dashboards' JSON and Grafana provisioning files")
+    ] = Path("exporters/dashboards"),
+    check: Annotated[bool, typer.Option("--check", help="exit 1 if the files differ; write nothing")] = False,
+) -> None:
+    """Build the Grafana dashboards (grafana-foundation-sdk) and their provisioning files."""
+    from exporters.dashboards.build import dashboard_files  # noqa: PLC0415
+
+    apply_changes(out, dashboard_files(), check, force=True)
