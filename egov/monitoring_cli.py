@@ -131,7 +131,8 @@ def config_command(  # noqa: PLR0913, PLR0917 - typer: each option is one of the
         Path | None, typer.Option("--lab", help="probe only the devices this lab.json serves")
     ] = None,
     devices: Annotated[
-        str | None, typer.Option("--devices", help="probe only hostnames matching this glob")
+        list[str] | None,
+        typer.Option("--devices", help="probe only hostnames matching this glob (repeatable)"),
     ] = None,
     shards: Annotated[
         int, typer.Option("--shards", min=1, max=64, help="split the device probes over N Prometheus servers")
@@ -174,7 +175,7 @@ def config_command(  # noqa: PLR0913, PLR0917 - typer: each option is one of the
         probe_timeout=scrape_timeout,
         shards=shards,
         snmp_exporter=snmp_exporter,
-        devices=devices,
+        devices=tuple(devices or ()),
     )
     apply_changes(out, monitoring_files(loaded, settings, reachable), check, force=True)
 

@@ -38,11 +38,15 @@ class MonitoringSettings:
     probe_timeout: str = "10s"
     shards: int = 1
     snmp_exporter: str | None = None
-    devices: str | None = None  # a hostname glob: probe only these
+    devices: tuple[str, ...] = ()  # hostname globs: probe only these (all when empty)
+
+
+def _chosen(hostname: str, patterns: tuple[str, ...]) -> bool:
+    return not patterns or any(fnmatch.fnmatchcase(hostname, p) for p in patterns)
 
 
 def device_targets(
-    inventory: Inventory, reachable: set[str] | None, pattern: str | None
+    inventory: Inventory, reachable: set[str] | None, patterns: tuple[str, ...] = ()
 ) -> list[dict[str, object]]:
     """file_sd groups: one per device, its labels from the inventory."""
     county_of = Intent(inventory).county_of
@@ -51,7 +55,7 @@ def device_targets(
     for device in inventory.devices:
         if reachable is not None and device.hostname not in reachable:
             continue
-        if pattern is not None and not fnmatch.fnmatchcase(device.hostname, pattern):
+        if not _chosen(device.hostname, patterns):
             continue
         site = sites.get(device.site)
         labels = {
@@ -65,12 +69,12 @@ def device_targets(
     return groups
 
 
-def snmp_targets(inventory: Inventory, pattern: str | None) -> list[dict[str, object]]:
+def snmp_targets(inventory: Inventory, patterns: tuple[str, ...] = ()) -> list[dict[str, object]]:
     """file_sd groups for snmp_exporter: the management address, the hostname as ``device``."""
     return [
         {"targets": [str(d.management)], "labels": {"device": d.hostname}}
         for d in inventory.devices
-        if pattern is None or fnmatch.fnmatchcase(d.hostname, pattern)
+        if _chosen(d.hostname, patterns)
     ]
 
 

@@ -173,7 +173,7 @@ def bandwidth() -> Dashboard:
         .with_panel(
             _series(
                 "Busiest links (utilisation of the capacity they run at)",
-                f"topk(10, link:egov_link_utilisation:ratio_rate5m{{{LEVEL},{COUNTY}}})",
+                f"topk(10, link:egov_link_utilisation:ratio_rate2m{{{LEVEL},{COUNTY}}})",
                 "{{link}} ({{level}} {{site}})",
             )
         )

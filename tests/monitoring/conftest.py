@@ -1,0 +1,245 @@
+"""A monitored lab for the Prometheus tests: the twin, the exporter (a real process), real Prometheus.
+
+The inventory is a copy of Shanwei's, with wave 4's deadline moved into the future so that a wave can
+be *behind schedule* (the plan's own dates have all passed). Its state directory holds a rollout
+journal (凤山街道's devices done, one failed) and a migration ledger (a few systems cut over), written
+through the toolkit's own Journal and Ledger. The lab serves 凤山街道's devices with a town uplink that
+negotiated 10M (below its 100M tier), a village link at 100 % (saturated), and a CPE that refuses
+logins (unreachable); one device gets an IPv6 address through its driver. snmp_exporter's if_mib
+series for one county uplink are backfilled into Prometheus's storage (promtool tsdb
+create-blocks-from openmetrics), since no SNMP agent runs in the lab. A second exporter address that
+nothing listens on stands for a down exporter.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from network.addressing.lock import read_lock
+from network.addressing.prefixes import text
+from network.devices.drivers import driver_for
+from network.inventory.loader import load_inventory
+from network.lab.conditions import Fault
+from network.lab.device import build_fabric
+from network.lab.serve import lab_entries, select
+from network.lab.server import Lab, run_in_thread, stop_in_thread
+from network.migration.ledger import Ledger
+from network.migration.lifecycle import FORWARD, State
+from network.rollout.journal import Journal
+from tests.helpers import SHANWEI, copy_inventory
+
+PASSWORD = "monitoring-test-Pw-9"
+PROBED = ("SW-CQ-FS-AR-01", "SW-CQ-FS-V01-CPE", "SW-CQ-FS-V02-CPE", "SW-CQ-FS-V10-CPE")
+DEGRADED, SATURATED, UNREACHABLE = "sw-cq-fs-up", "sw-cq-fs-v01-up", "SW-CQ-FS-V02-CPE"
+FAILED_DEVICE = "SW-CQ-FS-V05-CPE"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def query(base: str, expr: str) -> dict[str, Any]:
+    """One instant query through Prometheus's HTTP API."""
+    url = f"{base}/api/v1/query?" + urllib.parse.urlencode({"query": expr})
+    with urllib.request.urlopen(url, timeout=30) as answer:
+        document: dict[str, Any] = json.loads(answer.read())
+    return document
+
+
+def get(base: str, path: str) -> dict[str, Any]:
+    with urllib.request.urlopen(base + path, timeout=30) as answer:
+        document: dict[str, Any] = json.loads(answer.read())
+    return document
+
+
+@dataclass
+class Monitored:
+    """The running pieces: the inventory copy, the exporter's URL, Prometheus's URL, the config dir."""
+
+    inventory: Path
+    exporter: str
+    prometheus: str
+    config: Path
+    snmp_link: str
+
+
+def _state(inventory: Path) -> None:
+    loaded = load_inventory(inventory).inventory
+    state = inventory.parent / f"{inventory.name}.state"
+    journal = Journal(state / "rollout.sqlite")
+    hosts = [d.hostname for d in loaded.devices if d.hostname.startswith("SW-CQ-FS-")]
+    journal.sync((host, 3) for host in hosts)
+    for host in hosts:
+        journal.set_state(host, "failed" if host == FAILED_DEVICE else "done", "postcheck", "test")
+    journal.close()
+    with Ledger(state / "migration.sqlite", actor="monitoring-test") as ledger:
+        ledger.sync(loaded.systems)
+        moving = [s.id for s in loaded.systems if ledger.record(s.id).state is State.NOT_STARTED][:6]
+        for system in moving[:4]:
+            for step in FORWARD[1 : FORWARD.index(State.CUT_OVER) + 1]:
+                ledger.transition(system, step, detail="monitoring test")
+        ledger.transition(moving[4], State.ASSESSED, detail="monitoring test")
+
+
+def _ipv6_on_one_device(listeners: dict[str, Any], inventory: Path) -> None:
+    lock = read_lock(inventory / "allocations.lock.yaml")
+    assert lock is not None
+    address = text(lock.links["sw-cq-fs-v10-up"], 127).split("/")[0]
+    listener = listeners["SW-CQ-FS-AR-01"]
+    driver = driver_for(listener.platform)(
+        listener.host, "egov", PASSWORD, timeout=20, optional_args={"port": listener.port}
+    )
+    driver.open()
+    try:
+        driver.load_candidate(
+            f"ipv6\ninterface GigabitEthernet0/0/10\n ipv6 enable\n ipv6 address {address}/127\n",
+            replace=False,
+        )
+        driver.commit()
+    finally:
+        driver.close()
+
+
+def _backfill_snmp(storage: Path, work: Path, inventory: Path) -> str:
+    """if_mib series of one county uplink (not probed) for the last ten minutes; returns the link id."""
+    loaded = load_inventory(inventory).inventory
+    link = next(
+        candidate for candidate in loaded.links
+        if (site := loaded.served_site(candidate)) is not None and site.level.value == "county"
+        and site.id != "sw-cq"
+    )  # fmt: skip
+    now = int(time.time()) - 2
+    lines = []
+    ends = ((link.a.device, link.a.interface, "In"), (link.b.device, link.b.interface, "Out"))
+    for name, kind in (("ifHighSpeed", "gauge"), ("ifHCInOctets", "unknown"), ("ifHCOutOctets", "unknown")):
+        lines.append(f"# TYPE {name} {kind}")
+        for device, interface, direction in ends:
+            labels = f'job="snmp",instance="{device}",ifName="{interface}",ifIndex="2"'
+            for n, at in enumerate(range(now - 600, now + 1, 10)):
+                if name == "ifHighSpeed":
+                    value = 1000
+                elif name.endswith(f"{direction}Octets"):
+                    value = n * 10 * 25_000_000  # 25 MB/s: 20 % of 1 Gbit/s
+                else:
+                    value = n * 10 * 1_000_000
+                lines.append(f"{name}{{{labels}}} {value} {at}")
+    lines.append("# EOF")
+    source = work / "snmp.om"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    subprocess.run(["promtool", "tsdb", "create-blocks-from", "openmetrics", str(source), str(storage)],
+                   check=True, capture_output=True)  # fmt: skip
+    return link.id
+
+
+@pytest.fixture(scope="module")
+def monitored(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Monitored]:
+    if not shutil.which("prometheus") or not shutil.which("promtool"):
+        pytest.fail("Prometheus is not installed: .ci/run installs Debian's prometheus")
+    work = tmp_path_factory.mktemp("monitoring")
+    inventory = copy_inventory(SHANWEI, work / "shanwei")
+    systems = inventory / "systems.yaml"
+    systems.write_text(
+        systems.read_text().replace("wave: 4, deadline: 2020-06-30", "wave: 4, deadline: 2027-06-30")
+    )
+    _state(inventory)
+
+    fabric = build_fabric(load_inventory(inventory).inventory)
+    fabric.devices = select(fabric.devices, "SW-CQ-FS-*")
+    fabric.conditions.link_speed[DEGRADED] = 10
+    fabric.conditions.link_utilisation[SATURATED] = 1.0
+    fabric.conditions.faults[UNREACHABLE] = Fault("auth")
+    twin = Lab(fabric, "egov", PASSWORD)
+    loop, listeners = run_in_thread(twin)
+    processes: list[subprocess.Popen[str]] = []
+    try:
+        by_host = {entry.hostname: entry for entry in listeners}
+        _ipv6_on_one_device(by_host, inventory)
+        lab_json = work / "lab.json"
+        lab_json.write_text(json.dumps({"pid": os.getpid(), "devices": lab_entries(listeners)}))
+        env = {**os.environ, "EGOV_LAB_PASSWORD": PASSWORD}
+        egov = str(Path(sys.executable).with_name("egov"))
+        exporter = subprocess.Popen(
+            [egov, "exporter", "serve", str(inventory), "--lab", str(lab_json), "--port", "0",
+             "--probe-timeout", "3", "--reload-interval", "1"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        )  # fmt: skip
+        processes.append(exporter)
+        assert exporter.stdout is not None
+        first = exporter.stdout.readline()
+        assert "serving" in first, first + (exporter.stderr.read() if exporter.poll() is not None else "")
+        exporter_url = first.split(" on ")[1].split("/metrics")[0]
+        down = f"127.0.0.1:{free_port()}"  # an exporter of the pair that is not running
+        config = work / "prometheus"
+        subprocess.run(
+            [egov, "monitoring", "config", str(inventory), "--out", str(config),
+             "--exporter", exporter_url.removeprefix("http://"), "--exporter", down, "--lab", str(lab_json),
+             *(arg for host in PROBED for arg in ("--devices", host)),
+             "--scrape-interval", "2s", "--scrape-timeout", "2s"],
+            check=True, capture_output=True, text=True,
+        )  # fmt: skip
+        storage = work / "tsdb"
+        snmp_link = _backfill_snmp(storage, work, inventory)
+        port = free_port()
+        prometheus = subprocess.Popen(
+            ["prometheus", f"--config.file={config / 'prometheus.yml'}", f"--storage.tsdb.path={storage}",
+             f"--web.listen-address=127.0.0.1:{port}", "--log.level=warn"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=config,
+        )  # fmt: skip
+        processes.append(prometheus)
+        base = f"http://127.0.0.1:{port}"
+        _wait_for_data(base, prometheus)
+        yield Monitored(inventory, exporter_url, base, config, snmp_link)
+    finally:
+        for process in processes:  # only what this fixture started, by its handle
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        stop_in_thread(twin, loop)
+
+
+def _wait_for_data(base: str, prometheus: subprocess.Popen[str], timeout: float = 240.0) -> None:
+    """Until every probe target has been scraped and the rate-based rules have values."""
+    wanted = {
+        'count(up{job="egov_probe"} == 1)': len(PROBED),
+        'count(up{job="egov"} == 1)': 1,
+        "count(link:egov_link_bytes_probe:rate2m)": 1,
+        # rate() divides by its whole 2-minute window: a full link reads above 80 % after about 100 s.
+        "count(link:egov_link_utilisation:ratio_rate2m > 0.8)": 1,
+        "count(wave:egov_migration_on_cloud:deriv1d)": 1,
+        "count(rate(egov_exporter_probes_total[1m]) > 0)": 1,
+    }
+    deadline = time.monotonic() + timeout
+    last: dict[str, Any] = {}
+    while time.monotonic() < deadline:
+        if prometheus.poll() is not None:
+            raise RuntimeError(f"prometheus stopped: {prometheus.stderr.read() if prometheus.stderr else ''}")
+        try:
+            last = {expr: query(base, expr)["data"]["result"] for expr in wanted}
+        except OSError:
+            time.sleep(0.5)
+            continue
+        if all(
+            r and float(r[0]["value"][1]) >= n
+            for (expr, n), r in zip(wanted.items(), last.values(), strict=True)
+        ):
+            return
+        time.sleep(1)
+    raise AssertionError(f"Prometheus did not get the data within {timeout:.0f} s: {last}")
