@@ -183,10 +183,21 @@ class TlsFiles:
         return context
 
 
+class _Server(ThreadingHTTPServer):
+    """A failed request (a client that breaks off, a TLS handshake refused) is logged, not printed."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        import sys  # noqa: PLC0415
+
+        problem = sys.exc_info()[1]
+        log.info("request from %s failed: %s: %s", client_address[0], type(problem).__name__, problem)
+
+
 def serve(app: ExporterApp, address: str, port: int, tls: TlsFiles | None = None) -> ThreadingHTTPServer:
     """A bound server (call ``serve_forever`` or :func:`serve_in_thread`); port 0 picks a free one."""
-    server = ThreadingHTTPServer((address, port), _handler(app))
-    server.daemon_threads = True
+    server = _Server((address, port), _handler(app))
     if tls is not None:
         server.socket = tls.context().wrap_socket(
             server.socket, server_side=True, do_handshake_on_connect=False

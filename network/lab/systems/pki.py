@@ -58,8 +58,10 @@ class LabCA:
         self.path = directory / "ca.pem"
         self.path.write_bytes(self._cert.public_bytes(serialization.Encoding.PEM))
 
-    def issue(self, name: str, addresses: tuple[str, ...] = (), days: int = 90) -> Issued:
-        """A server certificate for DNS ``name`` (and IP ``addresses``)."""
+    def issue(
+        self, name: str, addresses: tuple[str, ...] = (), days: int = 90, client: bool = False
+    ) -> Issued:
+        """A server certificate for DNS ``name`` (and IP ``addresses``); with ``client``, a client's."""
         key = ec.generate_private_key(ec.SECP256R1())
         now = dt.datetime.now(dt.UTC)
         alternative: list[x509.GeneralName] = [x509.DNSName(name)]
@@ -73,7 +75,12 @@ class LabCA:
             .not_valid_before(now - dt.timedelta(minutes=5))
             .not_valid_after(now + dt.timedelta(days=days))
             .add_extension(x509.SubjectAlternativeName(alternative), critical=False)
-            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+            .add_extension(
+                x509.ExtendedKeyUsage(
+                    [ExtendedKeyUsageOID.CLIENT_AUTH if client else ExtendedKeyUsageOID.SERVER_AUTH]
+                ),
+                critical=False,
+            )
             .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
             .sign(self._key, hashes.SHA256())
         )
