@@ -26,3 +26,29 @@ def update_docs(name: str, text: str) -> None:
     doc = DOCS.read_text(encoding="utf-8")
     begin, end = doc.index(begin_mark) + len(begin_mark), doc.index(end_mark)
     DOCS.write_text(doc[:begin] + "\n" + text.rstrip() + "\n" + doc[end:], encoding="utf-8")
+
+
+def generated_inventory(scale: str, seed: int) -> Path:
+    """A generated inventory under bench/out (made once; the generator is deterministic for a seed)."""
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    target = Path(__file__).resolve().parent / "out" / f"{scale}-{seed}"
+    if not (target / "city.yaml").exists():
+        egov = Path(sys.executable).with_name("egov")
+        subprocess.run(
+            [
+                str(egov),
+                "inventory",
+                "generate",
+                "--scale",
+                scale,
+                "--seed",
+                str(seed),
+                "--force",
+                str(target),
+            ],
+            check=True,
+            capture_output=True,
+        )
+    return target

@@ -15,7 +15,10 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from prometheus_client import CollectorRegistry
 
+from exporters.collectors import ProgrammeCollector
+from exporters.source import InventorySource
 from network.inventory.loader import load_inventory
 from network.migration import checks, names, postgres
 from network.migration.endpoints import Service
@@ -79,6 +82,16 @@ def test_a_system_migrates_end_to_end(systems_lab: Lab, kind: str) -> None:
             assert proof["problems"] == [] and proof["source"]["tables"] == proof["target"]["tables"]
         playbook = [e for e in ledger.events(system.id) if e.kind == "playbook"]
         assert any("Compare source and target" in (e.detail or "") for e in playbook)
+    # The exporter reads the same ledger: the system is counted on the cloud for its department and wave.
+    source = InventorySource(systems_lab.inventory, systems_lab.inventory.parent / "shanwei.state")
+    registry = CollectorRegistry()
+    registry.register(ProgrammeCollector(source))
+    on_cloud = registry.get_sample_value(
+        "egov_systems", {"department": system.department, "state": "cut_over"}
+    )
+    assert on_cloud is not None and on_cloud >= 1
+    wave = registry.get_sample_value("egov_migration_wave_on_cloud", {"wave": str(system.migration.wave)})
+    assert wave is not None and wave >= 1
     # The name now leads to the target, which answers from the migrated data.
     answer = _through_name(systems_lab, system.id)
     assert answer.status == 200 and answer.body["side"] == "target"
