@@ -7,6 +7,7 @@ reviewed like any lock file: a diff shows exactly which prefixes appear, move or
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from ipaddress import IPv4Address, IPv4Network, IPv6Address
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,8 @@ LOCK_FILE = "allocations.lock.yaml"
 LOCK_VERSION = 1
 
 Prefix = tuple[int, int]  # (network as int, length)
+V4Prefix = tuple[int, int]  # an IPv4 prefix: (network as int, length)
+Host = tuple[int | None, int]  # a cloud host's (IPv4 or None, IPv6) addresses as ints
 
 
 @dataclass
@@ -36,6 +39,8 @@ class Lock:
     cloud: Prefix | None = None
     tenants: dict[str, Prefix] = field(default_factory=dict)
     subnets: dict[str, dict[str, int]] = field(default_factory=dict)
+    tenant_ipv4: dict[str, dict[str, V4Prefix]] = field(default_factory=dict)
+    hosts: dict[str, dict[str, Host]] = field(default_factory=dict)
     quarantine: dict[str, Prefix] = field(default_factory=dict)
 
     def sections(self) -> dict[str, dict[str, Any]]:
@@ -53,7 +58,8 @@ class Lock:
         out = [
             "# allocations.lock.yaml: the IPv6 plan, written by `egov plan`. Review changes like any",
             "# lock file; do not edit by hand. Links show the /127 configured; each reserves the /64 it",
-            "# starts (RFC 6164).",
+            "# starts (RFC 6164). tenant_ipv4 is the same in every cloud project (its networks are private",
+            "# to it); hosts are a cloud system's tiers, [IPv4, IPv6] with one host number in both.",
             f"version: {LOCK_VERSION}",
             f"aggregate: {scalar(text(*self.aggregate))}",
             f"root: {scalar(self.root)}",
@@ -70,6 +76,16 @@ class Lock:
         for tenant in sorted(self.subnets):
             zones = ", ".join(f"{zone}: {scalar(text(n, 64))}" for zone, n in self.subnets[tenant].items())
             out.append(f"  {scalar(tenant)}: {{{zones}}}")
+        out.append("tenant_ipv4:" if self.tenant_ipv4 else "tenant_ipv4: {}")
+        for tenant in sorted(self.tenant_ipv4):
+            zones = ", ".join(
+                f"{zone}: {scalar(_v4_text(*p))}" for zone, p in self.tenant_ipv4[tenant].items()
+            )
+            out.append(f"  {scalar(tenant)}: {{{zones}}}")
+        out.append("hosts:" if self.hosts else "hosts: {}")
+        for system in sorted(self.hosts):
+            roles = ", ".join(f"{role}: {_host_text(*host)}" for role, host in self.hosts[system].items())
+            out.append(f"  {scalar(system)}: {{{roles}}}")
         out += _section("quarantine", {k: text(*v) for k, v in self.quarantine.items()})
         return "\n".join(out) + "\n"
 
@@ -80,6 +96,15 @@ def _section(name: str, entries: dict[str, str], sort: bool = True) -> list[str]
     keys = sorted(entries) if sort else list(entries)
     # Values are prefixes, addresses or numbers: they never need escaping, so quote them directly.
     return [f"{name}:", *(f"  {scalar(k)}: {_value(entries[k])}" for k in keys)]
+
+
+def _host_text(v4: int | None, v6: int) -> str:
+    first = "null" if v4 is None else f'"{IPv4Address(v4)}"'
+    return f'[{first}, "{address_text(v6)}"]'
+
+
+def _v4_text(network: int, length: int) -> str:
+    return f"{IPv4Address(network)}/{length}"
 
 
 def _value(value: str) -> str:
@@ -131,6 +156,17 @@ def _lock_from(data: dict[str, Any]) -> Lock:
         str(t): {str(z): _prefix(p, ("subnets", t, z))[0] for z, p in _section_of(data["subnets"], t).items()}
         for t in _section_of(data, "subnets")
     }
+    lock.tenant_ipv4 = {
+        str(t): {
+            str(z): _v4_prefix(p, ("tenant_ipv4", t, z))
+            for z, p in _section_of(data["tenant_ipv4"], t).items()
+        }
+        for t in _section_of(data, "tenant_ipv4")
+    }
+    lock.hosts = {
+        str(s): {str(r): _host(v, ("hosts", s, r)) for r, v in _section_of(data["hosts"], s).items()}
+        for s in _section_of(data, "hosts")
+    }
     lock.quarantine = prefixes("quarantine")
     return lock
 
@@ -142,6 +178,27 @@ def _section_of(data: dict[str, Any], section: Any) -> dict[Any, Any]:
     if not isinstance(value, dict):
         raise LockError(f"{section}: expected a mapping, got {type(value).__name__}", (section,))
     return value
+
+
+def _v4_prefix(value: Any, key: tuple[Any, ...]) -> V4Prefix:
+    try:
+        network = IPv4Network(value) if isinstance(value, str) else None
+    except ValueError as error:
+        raise LockError(f"{'.'.join(map(str, key))}: {error}", key) from None
+    if network is None:
+        raise LockError(f"{'.'.join(map(str, key))}: expected an IPv4 prefix, got {value!r}", key)
+    return int(network.network_address), network.prefixlen
+
+
+def _host(value: Any, key: tuple[Any, ...]) -> Host:
+    where = ".".join(map(str, key))
+    if not isinstance(value, list) or len(value) != 2 or not isinstance(value[1], str):
+        raise LockError(f"{where}: expected [IPv4 or null, IPv6], got {value!r}", key)
+    try:
+        v4 = None if value[0] is None else int(IPv4Address(value[0]))
+        return v4, int(IPv6Address(value[1]))
+    except ValueError as error:
+        raise LockError(f"{where}: {error}", key) from None
 
 
 def _length(value: Any, key: tuple[Any, ...]) -> int:

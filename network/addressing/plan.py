@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
+from network.addressing.hosts import HostPlanError, plan_hosts
 from network.addressing.lock import Lock, Prefix
 from network.addressing.policy import AddressingPolicy, Mode
 from network.addressing.prefixes import (
@@ -156,6 +157,7 @@ class _Planner:
         self._links()
         self._lans()
         self._tenants()
+        self._cloud_hosts()
         return self.result
 
     def _lengths(self) -> None:
@@ -589,6 +591,19 @@ class _Planner:
             names = cloud_policy.shared if tenant == SHARED_TENANT else cloud_policy.zones
             old_zones = self.prev.subnets.get(tenant, {}) if self.prev else {}
             self.lock.subnets[tenant] = self._zones(tenant_network, tenant_length, names, old_zones)
+
+    def _cloud_hosts(self) -> None:
+        """IPv4 zones per project and a host per system tier (network.addressing.hosts)."""
+        if self.policy.ipv6.cloud is None or self.lock.cloud is None:
+            return
+        try:
+            done = plan_hosts(self.inv, self.policy.ipv4.cloud, self.lock, self.prev)
+        except HostPlanError as problem:
+            raise PlanError("P002", problem.message, problem.hint, path=problem.path) from None
+        self.result.kept += done.kept
+        self.result.added += done.added
+        self.result.moved += list(done.moved)
+        self.result.quarantined += list(done.quarantined)
 
     def _zones(
         self, network: int, length: int, names: tuple[str, ...], old: dict[str, int]

@@ -98,13 +98,29 @@ class IPv4Block(Node):
     """A block of the existing IPv4 plan and what it is used for."""
 
     prefix: IPv4Prefix
-    use: Literal["management", "lan", "private", "infrastructure"]
+    use: Literal["management", "lan", "private", "infrastructure", "cloud"]
+
+
+class CloudIPv4(Node):
+    """IPv4 inside the cloud's projects: one block, cut the same way in every project.
+
+    Project (tenant) networks are private to their project and leave it through its router, so every
+    project reuses the block: its zones (web, app, db; the shared project's management, dmz, services)
+    take its slices in order, of the lengths given. IPv6, globally routed, is unique per project.
+    """
+
+    block: IPv4Prefix
+    zone_lengths: tuple[Annotated[int, Field(ge=8, le=29)], ...] = (27, 28, 28)
+    first_host: Annotated[int, Field(ge=2, le=16)] = Field(
+        default=3, description="the first host number: 1 is the gateway, 2 the network's DHCP port"
+    )
 
 
 class IPv4Policy(Node):
-    """The existing IPv4 plan (checked, never re-planned)."""
+    """The existing IPv4 plan (checked, never re-planned), and the cloud projects' IPv4."""
 
     blocks: tuple[IPv4Block, ...] = ()
+    cloud: CloudIPv4 | None = None
 
 
 class AddressingPolicy(Node):

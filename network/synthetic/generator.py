@@ -36,7 +36,7 @@ _LAN_V4 = (
     *IPv4Network("203.0.113.0/25").subnets(new_prefix=29),
     *IPv4Network("192.0.2.128/25").subnets(new_prefix=29),
 )
-_PRIVATE_V4 = tuple(IPv4Network("203.0.113.128/25").subnets(new_prefix=29))
+_PRIVATE_V4 = tuple(IPv4Network("203.0.113.128/26").subnets(new_prefix=29))  # .192/26: the cloud's
 _MGMT_V6 = IPv6Network("2001:db8:ff00::/40")
 _LAN_V6 = IPv6Network("2001:db8:fe00::/40")
 _VILLAGE_DEMAND = ("10M", "20M", "20M", "50M", "50M", "100M")
