@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from network.addressing import AddressingPolicy, Lock, PlanError, plan
-from network.addressing.plan import SHARED_TENANT
+from network.addressing.lock import SHARED_TENANT
 from network.addressing.prefixes import bisection_order, blocked_slots, parse, width_for
 from network.inventory import Inventory
 from network.inventory.model import City, Department, Device, Link, Site, System

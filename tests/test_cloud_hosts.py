@@ -10,7 +10,7 @@ import pytest
 
 from network.addressing import PlanError, plan
 from network.addressing.hosts import cloud_systems, tiers, zones_ipv4
-from network.addressing.lock import LockError, read_lock
+from network.addressing.lock import SHARED_TENANT, LockError, read_lock
 from network.addressing.policy import CloudIPv4, load_policy
 from network.inventory.loader import load_inventory
 from tests.helpers import SHANWEI, run_egov
@@ -62,9 +62,15 @@ def test_both_families_share_the_host_number_inside_their_zones() -> None:
     assert len(numbers) == len(set(numbers))  # no two hosts share an address
 
 
-def test_every_project_cuts_the_ipv4_block_the_same_way() -> None:
-    slices = {tuple(zones.values()) for zones in LOCK.tenant_ipv4.values()}
+def test_every_department_project_cuts_the_ipv4_block_the_same_way() -> None:
+    slices = {tuple(zones.values()) for tenant, zones in LOCK.tenant_ipv4.items() if tenant != SHARED_TENANT}
     assert len(slices) == 1 and set(LOCK.tenant_ipv4) == set(LOCK.subnets)
+    shared = [IPv4Network(p) for p in LOCK.tenant_ipv4[SHARED_TENANT].values()]
+    assert shared == [
+        IPv4Network("192.0.2.96/28"),
+        IPv4Network("192.0.2.112/29"),
+        IPv4Network("192.0.2.120/29"),
+    ]
     ((web, app, db),) = slices
     assert [IPv4Network(p) for p in (web, app, db)] == [
         IPv4Network("203.0.113.192/27"),

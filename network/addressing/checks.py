@@ -11,8 +11,8 @@ from ipaddress import IPv4Address, IPv4Network
 from itertools import pairwise
 from pathlib import Path
 
-from network.addressing.lock import LOCK_FILE, Lock, LockError, read_lock
-from network.addressing.plan import SHARED_TENANT, PlanError, plan
+from network.addressing.lock import LOCK_FILE, SHARED_TENANT, Lock, LockError, read_lock
+from network.addressing.plan import PlanError, plan
 from network.addressing.policy import POLICY_FILE, AddressingPolicy, load_policy
 from network.addressing.prefixes import LAN_LENGTH, P2P_RESERVED, contains, text
 from network.inventory import Finding, Inventory

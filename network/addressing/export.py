@@ -23,8 +23,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from network.addressing.lock import Lock
-from network.addressing.plan import SHARED_TENANT
+from network.addressing.lock import SHARED_TENANT, Lock
 from network.addressing.prefixes import LAN_LENGTH, P2P_CONFIGURED, P2P_RESERVED, address_text, text
 from network.emit import dump_file
 from network.inventory import Inventory

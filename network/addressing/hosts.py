@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from ipaddress import IPv4Network
 
-from network.addressing.lock import Host, Lock, V4Prefix
+from network.addressing.lock import SHARED_TENANT, Host, Lock, V4Prefix
 from network.addressing.policy import CloudIPv4
 from network.addressing.prefixes import IPV6_BITS, LAN_LENGTH, contains
 from network.inventory import Inventory
@@ -64,24 +64,30 @@ def tiers(system: System) -> tuple[str, ...]:
     return tuple(out)
 
 
-def zones_ipv4(policy: CloudIPv4, names: tuple[str, ...]) -> dict[str, V4Prefix]:
-    """The IPv4 zones of a project: slice *i* of the block for zone *i*, aligned, in order."""
-    block = policy.block
-    if len(names) > len(policy.zone_lengths):
+def zones_ipv4(policy: CloudIPv4, names: tuple[str, ...], shared: bool = False) -> dict[str, V4Prefix]:
+    """The IPv4 zones of a project: slice *i* of its block for zone *i*, aligned, in order.
+
+    Department projects cut ``block``; the shared project ``shared_block`` (or ``block`` without one).
+    """
+    own = shared and policy.shared_block is not None
+    block = policy.shared_block if own and policy.shared_block is not None else policy.block
+    lengths = policy.shared_zone_lengths if own else policy.zone_lengths
+    key = "shared_zone_lengths" if own else "zone_lengths"
+    if len(names) > len(lengths):
         raise HostPlanError(
-            f"ipv4.cloud: {len(names)} zones ({', '.join(names)}), {len(policy.zone_lengths)} zone_lengths",
+            f"ipv4.cloud: {len(names)} zones ({', '.join(names)}), {len(lengths)} {key}",
             "give one length per zone",
-            ("addressing", "ipv4", "cloud", "zone_lengths"),
+            ("addressing", "ipv4", "cloud", key),
         )
     out: dict[str, V4Prefix] = {}
     cursor = int(block.network_address)
     end = int(block.broadcast_address) + 1
-    for name, length in zip(names, policy.zone_lengths, strict=False):
+    for name, length in zip(names, lengths, strict=False):
         size = 1 << (32 - length)
         cursor = (cursor + size - 1) // size * size  # align the slice to its own size
         if length < block.prefixlen or cursor + size > end:
             raise HostPlanError(
-                f"ipv4.cloud: the zones /{', /'.join(map(str, policy.zone_lengths))} do not fit in {block}",
+                f"ipv4.cloud: the zones /{', /'.join(map(str, lengths))} do not fit in {block}",
                 "use a larger block or longer zone lengths",
                 ("addressing", "ipv4", "cloud"),
             )
@@ -106,7 +112,7 @@ def plan_hosts(
     """Fill ``lock.tenant_ipv4`` and ``lock.hosts`` (the lock's tenants and subnets are already planned)."""
     if cloud_v4 is not None:
         for tenant, subnets in lock.subnets.items():
-            lock.tenant_ipv4[tenant] = zones_ipv4(cloud_v4, tuple(subnets))
+            lock.tenant_ipv4[tenant] = zones_ipv4(cloud_v4, tuple(subnets), shared=tenant == SHARED_TENANT)
     first = cloud_v4.first_host if cloud_v4 is not None else FIRST_HOST
     wanted = {
         (s.id, tier): s for s in cloud_systems(inventory) for tier in tiers(s) if s.department in lock.subnets

@@ -17,6 +17,7 @@ from network.addressing.prefixes import address_text, parse, text
 from network.emit import scalar
 
 LOCK_FILE = "allocations.lock.yaml"
+SHARED_TENANT = ".shared"  # the cloud node's own networks; never a department id (ids start with [a-z0-9])
 LOCK_VERSION = 1
 
 Prefix = tuple[int, int]  # (network as int, length)

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from network.addressing.hosts import HostPlanError, plan_hosts
-from network.addressing.lock import Lock, Prefix
+from network.addressing.lock import SHARED_TENANT, Lock, Prefix
 from network.addressing.policy import AddressingPolicy, Mode
 from network.addressing.prefixes import (
     IPV6_BITS,
@@ -47,7 +47,6 @@ _PLURAL = {
     Level.TOWN: "towns",
     Level.VILLAGE: "villages",
 }
-SHARED_TENANT = ".shared"  # the cloud node's own networks; never a department id (ids start with [a-z0-9])
 PART_LOOPBACKS, PART_LINKS, PART_LANS = 0, 1, 2
 
 

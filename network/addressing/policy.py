@@ -104,13 +104,20 @@ class IPv4Block(Node):
 class CloudIPv4(Node):
     """IPv4 inside the cloud's projects: one block, cut the same way in every project.
 
-    Project (tenant) networks are private to their project and leave it through its router, so every
-    project reuses the block: its zones (web, app, db; the shared project's management, dmz, services)
-    take its slices in order, of the lengths given. IPv6, globally routed, is unique per project.
+    Department projects' networks are private to their project and leave it through its router, so
+    every department project reuses the block: its zones (web, app, db) take its slices in order, of
+    the lengths given. The shared project (management, dmz, services) has its own ``shared_block``,
+    unique, so that the departments' security rules can name its management network. IPv6, globally
+    routed, is unique per project.
     """
 
     block: IPv4Prefix
     zone_lengths: tuple[Annotated[int, Field(ge=8, le=29)], ...] = (27, 28, 28)
+    shared_block: IPv4Prefix | None = Field(
+        default=None,
+        description="the shared project's own block (management, dmz, services), unique: tenants reach it",
+    )
+    shared_zone_lengths: tuple[Annotated[int, Field(ge=8, le=29)], ...] = (28, 29, 29)
     first_host: Annotated[int, Field(ge=2, le=16)] = Field(
         default=3, description="the first host number: 1 is the gateway, 2 the network's DHCP port"
     )
