@@ -49,7 +49,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy network egov exporters
+	$(BIN)/mypy network egov exporters infra
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/ansible-lint --profile production playbooks/
 	promtool check rules exporters/rules/egov.rules.yml exporters/rules/egov.alerts.yml
 	promtool test rules exporters/rules/tests/egov.test.yml

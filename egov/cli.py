@@ -16,6 +16,7 @@ import typer
 
 from egov import __version__, console
 from egov.changes import apply_changes
+from egov.cloud_cli import app as cloud_app
 from egov.console import error, plain, table
 from egov.device_cli import app as device_app
 from egov.lab_cli import app as lab_app
@@ -58,6 +59,7 @@ app.add_typer(playbook_app, name="playbook")
 app.add_typer(migrate_app, name="migrate")
 app.add_typer(exporter_app, name="exporter")
 app.add_typer(monitoring_app, name="monitoring")
+app.add_typer(cloud_app, name="cloud")
 app.command("render")(render_command)
 
 
