@@ -81,14 +81,19 @@ def plan_command(
         error(f"--format {output_format}: unknown", "use table or json")
         raise typer.Exit(EXIT_USAGE)
     stack_file = ROOT / f"Pulumi.{stack}.yaml"
+    if not stack_file.is_file():
+        error(f"{stack_file} does not exist", f"stacks here: {', '.join(_stacks(ROOT))}")
+        raise typer.Exit(EXIT_USAGE)
     try:
-        values = read_stack_file(stack_file) if stack_file.exists() else {}
+        values = read_stack_file(stack_file)
         values["inventory"] = str(inventory.resolve())
         if provision is not None:
             values["provision"] = provision
         settings = settings_from(values, root=Path.cwd())
         blueprint = load_blueprint(settings)
     except (SettingsError, BlueprintError) as problem:
+        for line in getattr(problem, "details", ()):
+            plain(line)
         error(problem.message, problem.hint)
         raise typer.Exit(EXIT_USAGE) from None
     plan = run_offline(blueprint, settings, stack)
@@ -99,6 +104,10 @@ def plan_command(
     else:
         _tables(plan, owners, stack, settings.provision, blueprint)
     raise typer.Exit(EXIT_VIOLATIONS if plan.violations else EXIT_OK)
+
+
+def _stacks(root: Path) -> list[str]:
+    return sorted(p.name.removeprefix("Pulumi.").removesuffix(".yaml") for p in root.glob("Pulumi.*.yaml"))
 
 
 def _json(plan: Any, owners: dict[str, str], stack: str, provision: str) -> None:

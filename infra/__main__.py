@@ -28,5 +28,6 @@ try:
     settings = settings_from(values)
     blueprint = load_blueprint(settings)
 except (SettingsError, BlueprintError) as problem:
-    raise pulumi.RunError(f"{problem.message} (hint: {problem.hint})") from None
+    details = "".join(f"\n  {line}" for line in getattr(problem, "details", ())[:10])
+    raise pulumi.RunError(f"{problem.message} (hint: {problem.hint}){details}") from None
 declare(blueprint, settings, config.get_secret("bootstrapToken"))

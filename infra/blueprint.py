@@ -23,7 +23,9 @@ from infra.settings import Settings
 from network.addressing.hosts import cloud_systems, tiers
 from network.addressing.lock import LOCK_FILE, SHARED_TENANT, Lock
 from network.inventory import Inventory
+from network.inventory.findings import Severity
 from network.inventory.model import StoreKind, System
+from network.migration.ledger import LEDGER_FILE
 from network.migration.lifecycle import State, reached
 from network.programme.sources import read_snapshot
 
@@ -33,9 +35,9 @@ Network = IPv4Network | IPv6Network
 class BlueprintError(Exception):
     """The cloud cannot be planned as it stands: names the system, file or key, with a hint."""
 
-    def __init__(self, message: str, hint: str) -> None:
+    def __init__(self, message: str, hint: str, details: tuple[str, ...] = ()) -> None:
         super().__init__(message)
-        self.message, self.hint = message, hint
+        self.message, self.hint, self.details = message, hint, details
 
 
 @dataclass(frozen=True)
@@ -252,7 +254,14 @@ def load_blueprint(settings: Settings) -> CloudBlueprint:
         prepared = prepare(settings.inventory)  # validates the inventory and reads the lock
         planned = run_plan(prepared)
     except PlanUnavailable as problem:
-        raise BlueprintError(problem.message, problem.hint) from None
+        findings = problem.report.findings if problem.report is not None else problem.findings
+        details = tuple(
+            f"{settings.inventory / f.at.file}:{f.line or '-'}: {f.code} {f.message}"
+            + (f" (hint: {f.hint})" if f.hint else "")
+            for f in findings
+            if f.level is Severity.ERROR
+        )
+        raise BlueprintError(problem.message, problem.hint, details) from None
     if prepared.lock is None:
         raise BlueprintError(f"there is no {settings.inventory / LOCK_FILE}", "run `egov plan` first")
     if planned.change.status != "unchanged":
@@ -260,5 +269,12 @@ def load_blueprint(settings: Settings) -> CloudBlueprint:
             f"{settings.inventory / LOCK_FILE} is stale: the inventory changed since it was planned",
             f"run `egov plan {settings.inventory}` and review the lock",
         )
-    states = read_snapshot(settings.state_dir).systems
+    snapshot = read_snapshot(settings.state_dir)
+    if LEDGER_FILE in snapshot.problems:
+        raise BlueprintError(
+            f"{settings.state_dir / LEDGER_FILE}: the migration ledger cannot be read "
+            f"({snapshot.problems[LEDGER_FILE]})",
+            "restore it from its backup (the ledger is append-only: never edit it by hand)",
+        )
+    states = snapshot.systems
     return build_blueprint(prepared.inventory, prepared.lock, states, settings.provision)

@@ -9,6 +9,7 @@ run on the recorded resources. Inputs arrive camelCase, as the engine sends them
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +19,7 @@ from infra.policy.rules import Resource, Violation, run_policies
 from infra.settings import PROJECT, Settings
 
 ASSIGNED = "(assigned by the cloud)"
+ASSIGNED_V6 = "(assigned by the cloud: SLAAC ::)"  # holds a colon, as an IPv6 address does
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,8 @@ def _mocks() -> Any:
             outputs = dict(args.inputs)
             if args.typ == "openstack:networking/port:Port":
                 outputs["allFixedIps"] = [
-                    f.get("ipAddress") or ASSIGNED for f in args.inputs.get("fixedIps", [])
+                    f.get("ipAddress") or (ASSIGNED_V6 if "-v6" in str(f.get("subnetId")) else ASSIGNED)
+                    for f in args.inputs.get("fixedIps", [])
                 ]
             elif args.typ == "openstack:networking/floatingIp:FloatingIp":
                 outputs["address"] = ASSIGNED
@@ -87,29 +90,39 @@ def _monitor(recorder: Any) -> Any:
     return ParentsMonitor(recorder)
 
 
-def run_offline(blueprint: CloudBlueprint, settings: Settings, stack: str = "shanwei") -> OfflinePlan:
-    """Run the program under mocks (in this process) and check the policies."""
+def record(program: Callable[[], None], stack: str = "shanwei") -> list[Declared]:
+    """Run ``program`` (which declares resources) under the mock engine in this process: what it declared.
+
+    The engine registers in whatever order outputs resolve: the result is sorted by name (department,
+    system), so the same inputs always give the same plan and a plan can be diffed against the last.
+    """
     import pulumi  # noqa: PLC0415
     from pulumi.runtime import settings as runtime_settings  # noqa: PLC0415
     from pulumi.runtime.stack import run_pulumi_func  # noqa: PLC0415
     from pulumi.runtime.sync_await import _sync_await  # noqa: PLC0415
 
-    from infra.program import declare  # noqa: PLC0415 - loads pulumi_openstack
-
     recorder = _mocks()
     monitor = _monitor(recorder)
     runtime_settings.ROOT.set(None)
     pulumi.runtime.set_mocks(recorder, project=PROJECT, stack=stack, preview=True, monitor=monitor)
+    _sync_await(run_pulumi_func(program))
+    return sorted(
+        (
+            Declared(r.type, r.name, monitor.parents.get((r.type, r.name)), r.inputs, r.custom)
+            for r in recorder.declared
+        ),
+        key=lambda r: (r.name, r.type),
+    )
+
+
+def run_offline(blueprint: CloudBlueprint, settings: Settings, stack: str = "shanwei") -> OfflinePlan:
+    """Run the program under mocks (in this process) and check the policies."""
+    from infra.program import declare  # noqa: PLC0415 - loads pulumi_openstack
 
     def program() -> None:
         declare(blueprint, settings)
 
-    _sync_await(run_pulumi_func(program))
-    declared = [
-        Declared(r.type, r.name, monitor.parents.get((r.type, r.name)), r.inputs, r.custom)
-        for r in recorder.declared
-    ]
-    plan = OfflinePlan(resources=declared)
+    plan = OfflinePlan(resources=record(program, stack))
     plan.violations = check(plan)
     return plan
 
