@@ -182,6 +182,30 @@ def test_links_reserve_a_64_and_configure_a_127_rfc6164() -> None:
         assert network % (1 << 64) == 0
 
 
+def test_links_beyond_one_part_continue_in_the_overflow_parts_and_stay_on_replan() -> None:
+    """A county with more than 256 links (a /56 part of /64s): they must not spill into the LAN part."""
+    tree = city(1, 17, 17)  # 17 towns and 289 villages under one county
+    tree.department("d2", "c0", ["198.51.100.16/29", "198.51.100.24/29"], cloud=False)
+    tight = policy(loopbacks={"per": "county"}, levels={"town": {"length": 52}})  # parts of /56: 256 /64s
+    first = plan(tree.inventory(), tight, None)
+    assert sum(1 for k in first.lock.links if k.startswith("c0")) > 256
+    assert_sound(tree, first.lock)
+    lans = [IPv6Network(p) for p in first.lock.lans.values()]
+    assert not any(IPv6Network((n, 64)) in lans for n in first.lock.links.values())
+    again = plan(tree.inventory(), tight, first.lock)
+    assert (again.added, again.moved, again.quarantined) == (0, [], [])
+    assert _flat(again.lock) == _flat(first.lock)
+
+
+def test_more_links_than_every_part_holds_is_out_of_space() -> None:
+    tree = city(1, 45, 41)  # 1,845 villages' links in one county: more than 7 parts of 256
+    pinned = policy(loopbacks={"per": "county"}, levels={"town": {"length": 52}})  # parts of /56
+    with pytest.raises(PlanError) as raised:
+        plan(tree.inventory(), pinned, None)
+    assert raised.value.code == "P002" and "point-to-point links" in raised.value.message
+    assert "needs 1891" in raised.value.message and "hold 1792 /64s" in raised.value.message
+
+
 def test_cloud_tenants_and_zones() -> None:
     lock = plan(city(1, 1, 0).inventory(), policy(), None).lock
     assert set(lock.tenants) == {SHARED_TENANT, "d0"}  # d1 has no system bound for the cloud

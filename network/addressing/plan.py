@@ -6,7 +6,8 @@ Cutting (per site, top down from the city — or the province for province-scale
   the others go to its child sites in ``sequential`` or ``sparse`` (RFC 3531 bisection) order;
 * a site's own block is cut into 16 parts: part 0 holds the /64 of /128 loopbacks (for a loopback
   scope: each county, or the city), part 1 a /64 per point-to-point link (RFC 6164: /64 reserved,
-  /127 configured), part 2 a /64 per department LAN segment;
+  /127 configured), part 2 a /64 per department LAN segment; links that outgrow part 1 continue in
+  parts 3-8, LANs in 9-15 (a county with more than 256 links), and beyond that the plan stops (P002);
 * the cloud node takes the highest free slot of the root; in it, slot 0 holds the shared networks and
   each department tenant takes a prefix with a /64 per security zone.
 
@@ -48,6 +49,39 @@ _PLURAL = {
     Level.VILLAGE: "villages",
 }
 PART_LOOPBACKS, PART_LINKS, PART_LANS = 0, 1, 2
+# When a site's links or LANs outgrow their part, they continue in these parts of its own block, in
+# order (parts 3-15 are otherwise unused): links first in 3-8, LANs in 9-15.
+OVERFLOW_PARTS = {PART_LINKS: (3, 4, 5, 6, 7, 8), PART_LANS: (9, 10, 11, 12, 13, 14, 15)}
+
+
+@dataclass(frozen=True)
+class _Space:
+    """Blocks of equal length, used in order, cut into /``bits``: index i is slot i of the whole run."""
+
+    blocks: tuple[Prefix, ...]
+    bits: int
+
+    @property
+    def per_block(self) -> int:
+        return 1 << (self.bits - self.blocks[0][1])
+
+    @property
+    def capacity(self) -> int:
+        return self.per_block * len(self.blocks)
+
+    def index_of(self, network: int, length: int) -> int | None:
+        """The index of the slot holding ``network/length`` (None: in none of the blocks)."""
+        for n, (block, block_length) in enumerate(self.blocks):
+            if length >= self.bits and contains(block, block_length, network, length):
+                return n * self.per_block + ((network - block) >> (IPV6_BITS - self.bits))
+        return None
+
+    def address(self, index: int) -> int | None:
+        """The network of slot ``index`` (None: beyond the last block)."""
+        n, slot = divmod(index, self.per_block)
+        if n >= len(self.blocks):
+            return None
+        return self.blocks[n][0] + (slot << (IPV6_BITS - self.bits))
 
 
 @dataclass(frozen=True)
@@ -414,6 +448,10 @@ class _Planner:
         part_length = own_length + NIBBLE
         return network | (part << (IPV6_BITS - part_length)), part_length
 
+    def _parts(self, site: str, part: int) -> tuple[Prefix, ...]:
+        """A part of the site's own block, then its overflow parts."""
+        return tuple(self._own_part(site, p) for p in (part, *OVERFLOW_PARTS[part]))
+
     # --- loopbacks, links, LANs ---------------------------------------------------------------------
 
     def _scopes(self) -> dict[str, str]:
@@ -436,7 +474,7 @@ class _Planner:
         self._hosts(
             wanted,
             self.lock.loopbacks,
-            lambda scope: self.lock.loopback_blocks[scope],
+            lambda scope: (self.lock.loopback_blocks[scope],),
             self.prev.loopbacks if self.prev else {},
             bits=IPV6_BITS,
             first=1,
@@ -459,7 +497,7 @@ class _Planner:
         self._hosts(
             wanted,
             self.lock.links,
-            lambda scope: self._own_part(scope, PART_LINKS),
+            lambda scope: self._parts(scope, PART_LINKS),
             self.prev.links if self.prev else {},
             bits=P2P_RESERVED,
             first=0,
@@ -475,7 +513,7 @@ class _Planner:
         self._hosts(
             wanted,
             found,
-            lambda site: self._own_part(site, PART_LANS),
+            lambda site: self._parts(site, PART_LANS),
             previous,
             bits=LAN_LENGTH,
             first=0,
@@ -487,54 +525,69 @@ class _Planner:
         self,
         wanted: Iterable[tuple[str, str]],
         out: dict[str, int],
-        block_of: object,
+        blocks_of: Callable[[str], tuple[Prefix, ...]],
         previous: dict[str, int],
         bits: int,
         first: int,
         section: str = "",
     ) -> None:
-        """Give each key a /``bits`` inside its group's block: keep old ones, fill the lowest free index.
+        """Give each key a /``bits`` inside its group's blocks: keep old ones, fill the lowest free index.
 
-        A key whose old value no longer fits its block (its site moved) gets a new one; the old one is
-        quarantined like any removed allocation."""
+        A group's blocks are used in order (the first, then its overflow parts); a key whose old value
+        lies in none of them (its site moved) gets a new one and the old one is quarantined like any
+        removed allocation. A group that needs more than its blocks hold is an error (P002), never an
+        allocation spilling into a neighbour's part."""
         by_group: dict[str, list[str]] = {}
         for key, group in wanted:
             by_group.setdefault(group, []).append(key)
-        shift = IPV6_BITS - bits
-        blocks = {group: block_of(group) for group in by_group}  # type: ignore[operator]
+        spaces = {group: _Space(blocks_of(group), bits) for group in by_group}
         quarantined = [q for q in self.lock.quarantine.values() if q[1] >= bits]
         used: dict[str, set[int]] = {
-            group: {(q[0] - block) >> shift for q in quarantined if contains(block, length, *q)}
-            for group, (block, length) in blocks.items()
+            group: {i for q in quarantined if (i := space.index_of(*q)) is not None}
+            for group, space in spaces.items()
         }
         new: dict[str, list[str]] = {}
         # First keep what still fits, and quarantine what moved, everywhere; only then hand out space.
         for group in sorted(by_group):
-            block, block_length = blocks[group]
+            space = spaces[group]
             for key in sorted(by_group[group]):
                 old = previous.get(key)
-                index = None if old is None else (old - block) >> shift
-                if old is not None and contains(block, block_length, old, bits) and index not in used[group]:
+                index = None if old is None else space.index_of(old, bits)
+                if old is not None and index is not None and index not in used[group]:
                     out[key] = old
-                    used[group].add(index)  # type: ignore[arg-type]
+                    used[group].add(index)
                     self.result.kept += 1
                     continue
                 if old is not None:
                     self.result.moved.append(key)
                     self._to_quarantine(f"{section}/{key}", (old, bits))
-                    for other, (other_block, other_length) in blocks.items():
-                        if contains(other_block, other_length, old, bits):
-                            used[other].add((old - other_block) >> shift)
+                    for other, other_space in spaces.items():
+                        if (taken := other_space.index_of(old, bits)) is not None:
+                            used[other].add(taken)
                 new.setdefault(group, []).append(key)
         for group in sorted(new):
-            block, _ = blocks[group]
+            space = spaces[group]
             index = first
             for key in new[group]:
                 while index in used[group]:
                     index += 1
-                out[key] = block + (index << shift)
+                address = space.address(index)
+                if address is None:
+                    raise self._part_full(section, group, space, len(by_group[group]))
+                out[key] = address
                 used[group].add(index)
                 self.result.added += 1
+
+    @staticmethod
+    def _part_full(section: str, group: str, space: _Space, count: int) -> PlanError:
+        what = {"links": "point-to-point links", "lans": "LAN segments"}.get(section, section)
+        return PlanError(
+            "P002",
+            f"out of space: {group} needs {count} {what}; its parts hold {space.capacity} /{space.bits}s",
+            "spread them over more sites, or give this level a shorter prefix (`levels: {…: {length: …}}`) "
+            "and plan from scratch",
+            path=("addressing", "ipv6", "levels"),
+        )
 
     # --- cloud tenants ------------------------------------------------------------------------------
 
