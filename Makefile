@@ -34,10 +34,13 @@ demo: $(STAMP)
 	@echo "== 5. Migrating a department's system onto the cloud: transfer, SHA-256/SM3 proof, tests, cutover"
 	scripts/demo_migrate.sh $(INVENTORY)
 	@echo
-	@echo "== 6. Monitoring: the exporter, Prometheus's rules and alerts on the twin and the programme so far"
+	@echo "== 6. The government cloud node as code: the Pulumi program's offline plan and its MLPS policies"
+	scripts/demo_cloud.sh $(INVENTORY)
+	@echo
+	@echo "== 7. Monitoring: the exporter, Prometheus's rules and alerts on the twin and the programme so far"
 	scripts/demo_monitoring.sh $(INVENTORY)
 	@echo
-	@echo "== 7. A broken copy, to show what an engineer sees (expected to fail)"
+	@echo "== 8. A broken copy, to show what an engineer sees (expected to fail)"
 	rm -rf out/demo-broken && mkdir -p out && cp -r $(INVENTORY) out/demo-broken
 	sed -i '0,/capacity: 1G/s//capacity: 100M/' out/demo-broken/links.yaml
 	sed -i '0,/platform: huawei_vrp5/s//platform: huawei_vrp6/' out/demo-broken/devices.yaml
@@ -61,6 +64,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/rollout_scale.py --update-docs
 	$(BIN)/python bench/migration_scale.py --update-docs
 	$(BIN)/python bench/exporter_scale.py --update-docs
+	$(BIN)/python bench/cloud_scale.py --update-docs
 
 schema: $(STAMP)
 	$(BIN)/egov schema --out docs/schema

@@ -215,6 +215,14 @@ def build_blueprint(
     where = str(inventory.root / LOCK_FILE)
     shared = _zones(lock, SHARED_TENANT)
     boundaries = _boundaries(inventory, shared)
+    if lock.tenant_ipv4 and not city.aggregates.ipv4:
+        raise BlueprintError(
+            f"{inventory.where(city) if city.at.file else inventory.root / 'city.yaml'}: the city declares "
+            "no IPv4 aggregate, but the cloud projects are "
+            "dual-stack: their web zones could take HTTPS from the extranet over IPv6 only",
+            "add `aggregates: {ipv4: [...]}` (the extranet's IPv4 blocks) to city.yaml, or drop "
+            "`ipv4.cloud` from addressing.yaml for an IPv6-only cloud",
+        )
     by_department: dict[str, list[SystemBlueprint]] = {}
     for system in cloud_systems(inventory):
         state = states.get(system.id, State.NOT_STARTED)

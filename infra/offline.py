@@ -9,6 +9,7 @@ run on the recorded resources. Inputs arrive camelCase, as the engine sends them
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -105,7 +106,14 @@ def record(program: Callable[[], None], stack: str = "shanwei") -> list[Declared
     monitor = _monitor(recorder)
     runtime_settings.ROOT.set(None)
     pulumi.runtime.set_mocks(recorder, project=PROJECT, stack=stack, preview=True, monitor=monitor)
-    _sync_await(run_pulumi_func(program))
+    # The engine makes many long-lived objects (futures, outputs) per resource: the cyclic collector
+    # would walk them again and again. Collect less often while the program runs.
+    thresholds = gc.get_threshold()
+    gc.set_threshold(100_000, 50, 100)
+    try:
+        _sync_await(run_pulumi_func(program))
+    finally:
+        gc.set_threshold(*thresholds)
     return sorted(
         (
             Declared(r.type, r.name, monitor.parents.get((r.type, r.name)), r.inputs, r.custom)

@@ -25,9 +25,7 @@ def declare(
             built = BusinessSystem(
                 system.id, BusinessSystemArgs(system, tenant, node.dns_zone.id, settings, bootstrap_token)
             )
-            addresses[system.id] = (
-                built.floating_ip.address if built.floating_ip else str(system.hosts[0].ipv4)
-            )
+            addresses[system.id] = built.address
     pulumi.export("dns_zone", settings.dns_zone)
     pulumi.export("tenants", sorted(t.department for t in blueprint.tenants))
     pulumi.export("systems", sorted(s.id for s in blueprint.systems))

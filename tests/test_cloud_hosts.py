@@ -108,6 +108,43 @@ def test_adding_and_removing_systems_moves_no_other_host() -> None:
     assert plan(changed, POLICY, after).lock.to_text() == after.to_text()  # idempotent
 
 
+def test_changing_the_ipv4_policy_keeps_every_ipv6_host_and_settles() -> None:
+    """Dropping ipv4.cloud (an IPv6-only cloud) re-addresses IPv4 only; the next plan changes nothing."""
+    assert POLICY is not None
+    v6_only = POLICY.model_copy(update={"ipv4": POLICY.ipv4.model_copy(update={"cloud": None})})
+    first = plan(INVENTORY, v6_only, LOCK)
+    assert first.moved == [] and first.lock.tenant_ipv4 == {}
+    for system_id, roles in LOCK.hosts.items():
+        assert {t: (None, v6) for t, (_, v6) in roles.items()} == first.lock.hosts[system_id]
+    again = plan(INVENTORY, v6_only, first.lock)
+    assert again.lock.to_text() == first.lock.to_text() and again.moved == []
+    back = plan(INVENTORY, POLICY, again.lock)  # and back to dual-stack: the same numbers in IPv4
+    assert back.lock.hosts == LOCK.hosts
+
+
+def test_a_host_that_moves_department_is_renumbered_and_its_old_address_rests() -> None:
+    moving = cloud_systems(INVENTORY)
+    mover = next(s for s in moving if s.department != moving[0].department and "db" in tiers(s))
+    target = moving[0].department
+    changed = dataclasses.replace(
+        INVENTORY,
+        systems=tuple(
+            s.model_copy(update={"department": target}) if s.id == mover.id else s for s in INVENTORY.systems
+        ),
+    )
+    result = plan(changed, POLICY, LOCK)
+    assert sorted(result.moved) == sorted(f"{mover.id}/{tier}" for tier in tiers(mover))
+    for tier in tiers(mover):
+        left = LOCK.hosts[mover.id][tier][1]
+        assert result.lock.quarantine[f"hosts/{mover.id}/{tier}"] == (left, 128)
+        now = result.lock.hosts[mover.id][tier][1]
+        assert IPv6Address(now) in IPv6Network((result.lock.subnets[target][tier], 64))
+    resting = {address for key, (address, _) in result.lock.quarantine.items() if key.startswith("hosts/")}
+    in_use = [v6 for roles in result.lock.hosts.values() for _, v6 in roles.values()]
+    assert len(in_use) == len(set(in_use)) and not resting & set(in_use)
+    assert plan(changed, POLICY, result.lock).lock.to_text() == result.lock.to_text()
+
+
 def test_a_full_zone_is_an_error_naming_the_zone_and_the_system() -> None:
     small = POLICY.model_copy(
         update={

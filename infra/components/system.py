@@ -128,8 +128,9 @@ class BusinessSystem(pulumi.ComponentResource):
             )
         web = self.ports["web"]
         self.floating_ip: openstack.networking.FloatingIp | None = None
-        front_v4: Any = next((h.ipv4 for h in system.hosts if h.tier == "web"), None)
-        if settings.external_network is not None:
+        web_host = next(h for h in system.hosts if h.tier == "web")
+        front_v4: Any = web_host.ipv4
+        if settings.external_network is not None and web_host.ipv4 is not None:  # (floating IPs are IPv4)
             self.floating_ip = openstack.networking.FloatingIp(
                 f"{name}-web-fip",
                 pool=settings.external_network,
@@ -139,14 +140,19 @@ class BusinessSystem(pulumi.ComponentResource):
                 opts=child,
             )
             front_v4 = self.floating_ip.address
-        web_host = next(h for h in system.hosts if h.tier == "web")
         front_v6 = self._ipv6(web_host.ipv6, web, settings)
         self._records(f"{name}-service", f"{system.id}.{zone}", front_v4, front_v6, args.dns_zone_id, child)
+        # the service's address on the extranet: its floating IP, its planned IPv4, or (IPv6 only) its IPv6
+        self.address: pulumi.Input[str] = (
+            front_v4
+            if isinstance(front_v4, pulumi.Output)
+            else str(front_v4 if front_v4 is not None else web_host.ipv6)
+        )
         self.register_outputs(
             {
                 "ports": {tier: port.id for tier, port in self.ports.items()},
                 "instances": {tier: instance.id for tier, instance in self.instances.items()},
-                "address": self.floating_ip.address if self.floating_ip else str(front_v4),
+                "address": self.address,
             }
         )
 
@@ -172,7 +178,7 @@ class BusinessSystem(pulumi.ComponentResource):
                 zone_id=zone_id,
                 name=fqdn,
                 type="A",
-                records=[pulumi.Output.from_input(ipv4).apply(str)],
+                records=[ipv4 if isinstance(ipv4, pulumi.Output) else str(ipv4)],
                 ttl=300,
                 opts=child,
             )

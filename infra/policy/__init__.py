@@ -14,16 +14,20 @@ from infra.policy.rules import SUBNET, Context, Resource
 
 
 def context_from(resources: Iterable[Resource]) -> Context:
-    """The management networks as the stack declares them (the cloud node's ``management`` subnets)."""
+    """The management networks as the stack declares them (the cloud node's ``management`` subnets), and
+    whether the stack is dual-stack (it has subnets of both families)."""
     found: list[IPv4Network | IPv6Network] = []
+    families: set[str] = set()
     for resource in resources:
+        if resource.type == SUBNET:
+            families.add(str(resource.props.get("ipVersion")).split(".")[0])
         name = str(resource.props.get("name", ""))
         if resource.type == SUBNET and (name.endswith("-management-v4") or name.endswith("-management-v6")):
             try:
                 found.append(ip_network(str(resource.props.get("cidr")), strict=False))
             except ValueError:
                 continue
-    return Context(tuple(found))
+    return Context(tuple(found), dual_stack={"4", "6"} <= families)
 
 
 def from_policy_resources(resources: Iterable[Any]) -> list[Resource]:

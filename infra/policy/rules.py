@@ -63,6 +63,7 @@ class Context:
     """What the policies need to know of the city: its management networks (IPv4 and IPv6)."""
 
     management: tuple[IPv4Network | IPv6Network, ...] = ()
+    dual_stack: bool = True  # the stack has subnets of both families (an IPv6-only cloud has no twins)
 
 
 @dataclass(frozen=True)
@@ -206,8 +207,10 @@ def _signature(rule: Resource) -> tuple[Any, ...]:
     )
 
 
-def dual_stack_parity(resources: list[Resource], _: Context) -> Iterable[tuple[Resource, str]]:
+def dual_stack_parity(resources: list[Resource], context: Context) -> Iterable[tuple[Resource, str]]:
     """Every rule of one family has its twin in the other (same group, direction, protocol, ports, kind)."""
+    if not context.dual_stack:
+        return
     families: dict[tuple[Any, ...], set[str]] = {}
     first: dict[tuple[Any, ...], Resource] = {}
     for rule in _rules(resources):

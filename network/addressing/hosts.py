@@ -134,20 +134,27 @@ def plan_hosts(
         zone_v4 = lock.tenant_ipv4.get(system.department, {}).get(tier)
         host = old.get(system_id, {}).get(tier)
         key = (system.department, tier)
-        if (
-            host is not None
-            and _fits(host, zone_v6, zone_v4, first)
-            and _number(host, zone_v6) not in taken.get(key, set())
-        ):
-            lock.hosts.setdefault(system_id, {})[tier] = host
-            taken.setdefault(key, set()).add(_number(host, zone_v6))
+        used = taken.setdefault(key, set())
+        if host is not None and _fits(host, zone_v6, zone_v4, first) and _number(host, zone_v6) not in used:
+            # the host keeps its number; its IPv4 follows the project's zone (a changed ipv4.cloud
+            # re-addresses IPv4 and leaves IPv6 where it was)
+            number = _number(host, zone_v6)
+            lock.hosts.setdefault(system_id, {})[tier] = (
+                None if zone_v4 is None else zone_v4[0] + number,
+                host[1],
+            )
+            used.add(number)
             result.kept += 1
             continue
-        if host is not None:
+        if host is not None:  # re-numbered: the old address rests in the quarantine, its number taken
             moved.append(f"{system_id}/{tier}")
             quarantined_key = f"hosts/{system_id}/{tier}"
-            lock.quarantine.setdefault(quarantined_key, (host[1], IPV6_BITS))
-        number = _free_number(taken.setdefault(key, set()), zone_v4, system, tier, first)
+            if quarantined_key not in lock.quarantine:
+                lock.quarantine[quarantined_key] = (host[1], IPV6_BITS)
+                quarantined.append(quarantined_key)
+            if contains(zone_v6, LAN_LENGTH, host[1], IPV6_BITS):
+                used.add(_number(host, zone_v6))
+        number = _free_number(used, zone_v4, system, tier, first)
         lock.hosts.setdefault(system_id, {})[tier] = (
             None if zone_v4 is None else zone_v4[0] + number,
             zone_v6 + number,
@@ -162,15 +169,14 @@ def _number(host: Host, zone_v6: int) -> int:
 
 
 def _fits(host: Host, zone_v6: int, zone_v4: V4Prefix | None, first: int) -> bool:
-    """The host lies in its zone /64 and, when the project has IPv4, at the same number in its IPv4 zone."""
-    v4, v6 = host
+    """The host lies in its zone /64 and its number is a host of the project's IPv4 zone, when it has one."""
+    v6 = host[1]
     if not contains(zone_v6, LAN_LENGTH, v6, IPV6_BITS):
         return False
     number = v6 - zone_v6
     if zone_v4 is None:
-        return v4 is None
-    size = 1 << (32 - zone_v4[1])
-    return v4 == zone_v4[0] + number and first <= number < size - 1
+        return number >= first
+    return first <= number < (1 << (32 - zone_v4[1])) - 1
 
 
 def _taken(lock: Lock) -> dict[tuple[str, str], set[int]]:

@@ -17,7 +17,7 @@ from network.inventory.loader import load_inventory
 from network.migration.ledger import LEDGER_FILE, Ledger
 from network.migration.lifecycle import State
 from tests.cloud.conftest import stack_values
-from tests.helpers import SHANWEI, apply_edit
+from tests.helpers import SHANWEI, apply_edit, run_egov
 
 INVENTORY = load_inventory(SHANWEI).inventory
 LOCK = read_lock(SHANWEI / LOCK_FILE)
@@ -177,3 +177,37 @@ def test_a_city_without_a_cloud_node_is_refused() -> None:
     no_cloud = dataclasses.replace(INVENTORY, city=INVENTORY.city.model_copy(update={"cloud": None}))
     with pytest.raises(BlueprintError, match="declares no cloud node"):
         build_blueprint(no_cloud, LOCK, {}, "plan")
+
+
+def test_a_city_without_ipv4_aggregates_is_refused_for_a_dual_stack_cloud() -> None:
+    assert INVENTORY.city is not None
+    aggregates = INVENTORY.city.aggregates.model_copy(update={"ipv4": ()})
+    v6_only = dataclasses.replace(
+        INVENTORY, city=INVENTORY.city.model_copy(update={"aggregates": aggregates})
+    )
+    with pytest.raises(BlueprintError) as raised:
+        build_blueprint(v6_only, LOCK, {}, "plan")
+    assert "city.yaml" in raised.value.message and "no IPv4 aggregate" in raised.value.message
+    assert "aggregates" in raised.value.hint and "ipv4.cloud" in raised.value.hint
+
+
+def test_an_ipv6_only_cloud_has_no_ipv4_anywhere(shanwei_copy: Path) -> None:
+    from infra.offline import run_offline  # noqa: PLC0415
+
+    policy = shanwei_copy / "addressing.yaml"
+    text = policy.read_text(encoding="utf-8")
+    cloud = text.index("    cloud:                              # inside every cloud project")
+    policy.write_text(text[:cloud], encoding="utf-8")
+    done = run_egov("plan", str(shanwei_copy))
+    assert done.returncode == 0, done.stderr
+    settings = settings_from(stack_values(shanwei_copy, provision="plan"))
+    blueprint = load_blueprint(settings)
+    assert all(h.ipv4 is None for s in blueprint.systems for h in s.hosts)
+    two = dataclasses.replace(blueprint, tenants=blueprint.tenants[:2])
+    plan = run_offline(two, settings)
+    subnets = plan.of_type("openstack:networking/subnet:Subnet")
+    assert subnets and {s.inputs["ipVersion"] for s in subnets} == {6}
+    assert not plan.of_type("openstack:networking/floatingIp:FloatingIp")  # floating IPs are IPv4
+    records = plan.of_type("openstack:dns/recordSet:RecordSet")
+    assert records and {r.inputs["type"] for r in records} == {"AAAA"}
+    assert plan.violations == []  # no twins to ask for in a single-family stack
