@@ -37,6 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 sys.path.insert(0, str(ROOT))
 
+PROVINCE_IPV4 = '["192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24"]'
 PROVINCE_POLICY = """\
 addressing:
   ipv6:
@@ -66,15 +67,20 @@ def shanwei() -> Path:
 
 
 def province() -> Path:
-    """The generated province (~9,500 systems bound for the cloud) with a cloud address plan and its lock."""
+    """The generated province (~9,500 systems bound for the cloud), dual-stack: its extranet's IPv4
+    aggregates (the generator writes IPv6 ones only), a cloud address plan, and the lock."""
     target = OUT / "cloud" / "province"
-    if not (target / "allocations.lock.yaml").exists():
-        if target.exists():
-            shutil.rmtree(target)
-        shutil.copytree(generated_inventory("province", 1), target)
-        (target / "addressing.yaml").write_text(PROVINCE_POLICY, encoding="utf-8")
-        egov = Path(sys.executable).with_name("egov")
-        subprocess.run([str(egov), "plan", str(target)], check=True, capture_output=True)
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(generated_inventory("province", 1), target)
+    city = target / "city.yaml"
+    text = city.read_text(encoding="utf-8")
+    ipv6 = '    ipv6: ["2001:db8::/32"]\n'
+    assert text.count(ipv6) == 1, "the generated city.yaml changed shape"
+    city.write_text(text.replace(ipv6, f"    ipv4: {PROVINCE_IPV4}\n{ipv6}"), encoding="utf-8")
+    (target / "addressing.yaml").write_text(PROVINCE_POLICY, encoding="utf-8")
+    egov = Path(sys.executable).with_name("egov")
+    subprocess.run([str(egov), "plan", str(target)], check=True, capture_output=True)
     return target
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pulumi
@@ -81,6 +82,48 @@ def zone_subnets(
     return out
 
 
+def routed_zones(
+    component: pulumi.ComponentResource,
+    prefix: str,
+    zones: Iterable[Zone],
+    settings: Settings,
+    labels: list[str],
+    project_id: pulumi.Input[str],
+) -> tuple[
+    openstack.networking.Router,
+    dict[str, openstack.networking.Network],
+    dict[str, dict[str, openstack.networking.Subnet]],
+]:
+    """A project's router (its gateway on the external network), a network per zone with its subnets,
+    and the router's interface on each subnet; logical and display names start with ``prefix``."""
+    opts = pulumi.ResourceOptions(parent=component)
+    router = openstack.networking.Router(
+        f"{prefix}-router",
+        name=f"{prefix}-router",
+        tenant_id=project_id,
+        external_network_id=external_network_id(settings),
+        tags=labels,
+        opts=opts,
+    )
+    networks: dict[str, openstack.networking.Network] = {}
+    subnets: dict[str, dict[str, openstack.networking.Subnet]] = {}
+    for zone in zones:
+        network = openstack.networking.Network(
+            f"{prefix}-{zone.name}",
+            name=f"{prefix}-{zone.name}",
+            tenant_id=project_id,
+            tags=labels,
+            opts=opts,
+        )
+        networks[zone.name] = network
+        subnets[zone.name] = zone_subnets(component, prefix, zone, network, settings, labels, project_id)
+        for family, subnet in subnets[zone.name].items():
+            openstack.networking.RouterInterface(
+                f"{prefix}-{zone.name}-{family}-if", router_id=router.id, subnet_id=subnet.id, opts=opts
+            )
+    return router, networks, subnets
+
+
 class CloudNode(pulumi.ComponentResource):
     """The city node: a project for the shared networks (management, dmz, services), a router, DNS."""
 
@@ -96,34 +139,9 @@ class CloudNode(pulumi.ComponentResource):
             tags=labels,
             opts=child,
         )
-        self.router = openstack.networking.Router(
-            f"{name}-router",
-            name=f"{name}-router",
-            tenant_id=self.project.id,
-            external_network_id=external_network_id(settings),
-            tags=labels,
-            opts=child,
+        self.router, self.networks, self.subnets = routed_zones(
+            self, name, blueprint.shared.values(), settings, labels, self.project.id
         )
-        self.networks: dict[str, openstack.networking.Network] = {}
-        self.subnets: dict[str, dict[str, openstack.networking.Subnet]] = {}
-        for zone in blueprint.shared.values():
-            network = openstack.networking.Network(
-                f"{name}-{zone.name}",
-                name=f"{name}-{zone.name}",
-                tenant_id=self.project.id,
-                tags=labels,
-                opts=child,
-            )
-            self.networks[zone.name] = network
-            subnets = zone_subnets(self, name, zone, network, settings, labels, self.project.id)
-            self.subnets[zone.name] = subnets
-            for family, subnet in subnets.items():
-                openstack.networking.RouterInterface(
-                    f"{name}-{zone.name}-{family}-if",
-                    router_id=self.router.id,
-                    subnet_id=subnet.id,
-                    opts=child,
-                )
         self.dns_zone = openstack.dns.Zone(
             f"{name}-zone",
             name=settings.dns_zone,

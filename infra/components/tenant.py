@@ -10,7 +10,7 @@ import pulumi_openstack as openstack
 
 from infra.blueprint import TenantBlueprint
 from infra.components import tags
-from infra.components.node import external_network_id, zone_subnets
+from infra.components.node import routed_zones
 from infra.security import BASE
 from infra.settings import Settings
 
@@ -40,38 +40,15 @@ class DepartmentTenant(pulumi.ComponentResource):
             f"{name}-project", name=tenant.department, description=tenant.name, tags=labels, opts=child
         )
         self._quotas(name, tenant, settings, child)
-        self.router = openstack.networking.Router(
-            f"{name}-router",
-            name=f"{tenant.department}-router",
-            tenant_id=self.project.id,
-            external_network_id=external_network_id(settings),
-            tags=labels,
-            opts=child,
-        )
-        self.networks: dict[str, openstack.networking.Network] = {}
-        self.subnets: dict[str, dict[str, openstack.networking.Subnet]] = {}
         used_zones = {h.tier for s in tenant.systems for h in s.hosts}
-        for zone in tenant.zones.values():
-            if zone.name not in used_zones:
-                continue
-            network = openstack.networking.Network(
-                f"{name}-{zone.name}",
-                name=f"{tenant.department}-{zone.name}",
-                tenant_id=self.project.id,
-                tags=labels,
-                opts=child,
-            )
-            self.networks[zone.name] = network
-            self.subnets[zone.name] = zone_subnets(
-                self, tenant.department, zone, network, settings, labels, self.project.id
-            )
-            for family, subnet in self.subnets[zone.name].items():
-                openstack.networking.RouterInterface(
-                    f"{name}-{zone.name}-{family}-if",
-                    router_id=self.router.id,
-                    subnet_id=subnet.id,
-                    opts=child,
-                )
+        self.router, self.networks, self.subnets = routed_zones(
+            self,
+            tenant.department,
+            (z for z in tenant.zones.values() if z.name in used_zones),
+            settings,
+            labels,
+            self.project.id,
+        )
         self.groups: dict[str, openstack.networking.SecGroup] = {}
         for group in tenant.groups:
             self.groups[group.key] = openstack.networking.SecGroup(
