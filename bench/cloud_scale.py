@@ -155,8 +155,8 @@ def measure(kind: str, argument: str, repeat: int) -> dict[str, Any]:
 def table(results: dict[str, dict[str, Any]]) -> str:
     lines = [
         "| stack | tenants | systems | resources | blueprint | program (mock engine) | policies | total | "
-        "SDK floor, same count | ratio | peak RSS |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "SDK floor, same count | ratio | peak RSS | violations |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, r in results.items():
         if name.startswith("floor"):
@@ -166,7 +166,7 @@ def table(results: dict[str, dict[str, Any]]) -> str:
             f"| {name} | {r['tenants']:,} | {r['systems']:,} | {r['resources']:,} | {r['blueprint']:.2f} s | "
             f"{r['program']:.2f} s | {r['policies']:.2f} s | **{r['total']:.2f} s** | "
             f"{floor['total']:.2f} s | "
-            f"{r['program'] / floor['total']:.2f}x | {r['rss_mb']:,.0f} MB |"
+            f"{r['program'] / floor['total']:.2f}x | {r['rss_mb']:,.0f} MB | {r['violations']:.0f} |"
         )
     return "\n".join(lines)
 
@@ -197,6 +197,7 @@ def main() -> None:
         f"{'met' if results['shanwei']['total'] <= 10 else 'NOT met'}."
     )
     print(text)
+    (OUT / "cloud" / "results.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
     if args.update_docs:
         update_docs("cloud_scale", text)
 
