@@ -5,10 +5,11 @@ be *behind schedule* (the plan's own dates have all passed). Its state directory
 journal (凤山街道's devices done, one failed) and a migration ledger (a few systems cut over), written
 through the toolkit's own Journal and Ledger. The lab serves 凤山街道's devices with a town uplink that
 negotiated 10M (below its 100M tier), a village link at 100 % (saturated), and a CPE that refuses
-logins (unreachable); one device gets an IPv6 address through its driver. snmp_exporter's if_mib
-series for one county uplink are backfilled into Prometheus's storage (promtool tsdb
-create-blocks-from openmetrics), since no SNMP agent runs in the lab. A second exporter address that
-nothing listens on stands for a down exporter.
+logins (unreachable); one device gets an IPv6 address through its driver. No SNMP agent runs in the
+lab: a stand-in for snmp_exporter on loopback answers ``/snmp?module=if_mib&target=…`` for one county
+uplink's two devices, in snmp_exporter's shape, with counters that grow at 25 MB/s one way and 1 MB/s
+the other; Prometheus scrapes it through the ``snmp`` job that `egov monitoring config
+--snmp-exporter` writes. A second exporter address that nothing listens on stands for a down exporter.
 """
 
 from __future__ import annotations
@@ -19,16 +20,19 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from exporters.config import snmp_targets
 from network.addressing.lock import read_lock
 from network.addressing.prefixes import text
 from network.devices.drivers import driver_for
@@ -116,35 +120,63 @@ def _ipv6_on_one_device(listeners: dict[str, Any], inventory: Path) -> None:
         driver.close()
 
 
-def _backfill_snmp(storage: Path, work: Path, inventory: Path) -> str:
-    """if_mib series of one county uplink (not probed) for the last ten minutes; returns the link id."""
-    loaded = load_inventory(inventory).inventory
-    link = next(
-        candidate for candidate in loaded.links
-        if (site := loaded.served_site(candidate)) is not None and site.level.value == "county"
-        and site.id != "sw-cq"
-    )  # fmt: skip
-    now = int(time.time()) - 2
-    lines = []
-    ends = ((link.a.device, link.a.interface, "In"), (link.b.device, link.b.interface, "Out"))
-    for name, kind in (("ifHighSpeed", "gauge"), ("ifHCInOctets", "unknown"), ("ifHCOutOctets", "unknown")):
-        lines.append(f"# TYPE {name} {kind}")
-        for device, interface, direction in ends:
-            labels = f'job="snmp",instance="{device}",ifName="{interface}",ifIndex="2"'
-            for n, at in enumerate(range(now - 600, now + 1, 10)):
-                if name == "ifHighSpeed":
-                    value = 1000
-                elif name.endswith(f"{direction}Octets"):
-                    value = n * 10 * 25_000_000  # 25 MB/s: 20 % of 1 Gbit/s
-                else:
-                    value = n * 10 * 1_000_000
-                lines.append(f"{name}{{{labels}}} {value} {at}")
-    lines.append("# EOF")
-    source = work / "snmp.om"
-    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    subprocess.run(["promtool", "tsdb", "create-blocks-from", "openmetrics", str(source), str(storage)],
-                   check=True, capture_output=True)  # fmt: skip
-    return link.id
+class SnmpStandIn:
+    """snmp_exporter's ``/snmp`` for one link's two devices (by management address), counters live."""
+
+    def __init__(self, inventory: Path) -> None:
+        loaded = load_inventory(inventory).inventory
+        self.link = next(
+            candidate for candidate in loaded.links
+            if (site := loaded.served_site(candidate)) is not None and site.level.value == "county"
+            and site.id != "sw-cq"
+        )  # fmt: skip
+        by_host = {d.hostname: d for d in loaded.devices}
+        # end a receives at 25 MB/s (20 % of 1 Gbit/s), end b sends it; 1 MB/s the other way
+        self.ends = {
+            str(by_host[self.link.a.device].management): (self.link.a.device, self.link.a.interface, "In"),
+            str(by_host[self.link.b.device].management): (self.link.b.device, self.link.b.interface, "Out"),
+        }
+        self.started = time.time()
+        stand_in = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+                body = stand_in.page(query.get("target", [""])[0]).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/plain; version=0.0.4")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *_: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.address = f"127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def page(self, target: str) -> str:
+        if target not in self.ends:
+            return ""
+        _, interface, direction = self.ends[target]
+        seconds = time.time() - self.started + 600  # as if scraped for ten minutes already
+        labels = f'ifIndex="2",ifName="{interface}"'
+        fast, slow = 25_000_000 * seconds, 1_000_000 * seconds
+        octets_in, octets_out = (fast, slow) if direction == "In" else (slow, fast)
+        return (
+            f"# TYPE ifHighSpeed gauge\nifHighSpeed{{{labels}}} 1000\n"
+            f"# TYPE ifHCInOctets counter\nifHCInOctets{{{labels}}} {octets_in:.0f}\n"
+            f"# TYPE ifHCOutOctets counter\nifHCOutOctets{{{labels}}} {octets_out:.0f}\n"
+        )
+
+    def __enter__(self) -> SnmpStandIn:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
 
 
 @pytest.fixture(scope="module")
@@ -167,6 +199,7 @@ def monitored(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Monitored]:
     twin = Lab(fabric, "egov", PASSWORD)
     loop, listeners = run_in_thread(twin)
     processes: list[subprocess.Popen[str]] = []
+    snmp = SnmpStandIn(inventory).__enter__()
     try:
         by_host = {entry.hostname: entry for entry in listeners}
         _ipv6_on_one_device(by_host, inventory)
@@ -190,11 +223,15 @@ def monitored(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Monitored]:
             [egov, "monitoring", "config", str(inventory), "--out", str(config),
              "--exporter", exporter_url.removeprefix("http://"), "--exporter", down, "--lab", str(lab_json),
              *(arg for host in PROBED for arg in ("--devices", host)),
-             "--scrape-interval", "2s", "--scrape-timeout", "2s"],
+             "--snmp-exporter", snmp.address, "--scrape-interval", "2s", "--scrape-timeout", "2s"],
             check=True, capture_output=True, text=True,
         )  # fmt: skip
+        # snmp_exporter polls only the county uplink's two devices (the probes keep 凤山街道's)
+        ends = (snmp.link.a.device, snmp.link.b.device)
+        (config / "targets" / "snmp.json").write_text(
+            json.dumps(snmp_targets(load_inventory(inventory).inventory, ends)), encoding="utf-8"
+        )
         storage = work / "tsdb"
-        snmp_link = _backfill_snmp(storage, work, inventory)
         port = free_port()
         prometheus = subprocess.Popen(
             ["prometheus", f"--config.file={config / 'prometheus.yml'}", f"--storage.tsdb.path={storage}",
@@ -204,8 +241,9 @@ def monitored(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Monitored]:
         processes.append(prometheus)
         base = f"http://127.0.0.1:{port}"
         _wait_for_data(base, prometheus)
-        yield Monitored(inventory, exporter_url, base, config, snmp_link)
+        yield Monitored(inventory, exporter_url, base, config, snmp.link.id)
     finally:
+        snmp.__exit__()
         for process in processes:  # only what this fixture started, by its handle
             process.terminate()
             try:
@@ -221,6 +259,7 @@ def _wait_for_data(base: str, prometheus: subprocess.Popen[str], timeout: float 
         'count(up{job="egov_probe"} == 1)': len(PROBED),
         'count(up{job="egov"} == 1)': 1,
         "count(link:egov_link_bytes_probe:rate2m)": 1,
+        "count(link:egov_link_bytes_snmp:rate2m)": 1,
         # rate() divides by its whole 2-minute window: a full link reads above 80 % after about 100 s.
         "count(link:egov_link_utilisation:ratio_rate2m > 0.8)": 1,
         "count(wave:egov_migration_on_cloud:deriv1d)": 1,
