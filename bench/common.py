@@ -29,12 +29,19 @@ def update_docs(name: str, text: str) -> None:
 
 
 def generated_inventory(scale: str, seed: int) -> Path:
-    """A generated inventory under bench/out (made once; the generator is deterministic for a seed)."""
+    """A generated inventory under bench/out, made again only when the generator changed since.
+
+    The generator is deterministic for a seed, so a copy newer than every file of
+    ``network/synthetic`` is what it would write again.
+    """
     import subprocess  # noqa: PLC0415
     import sys  # noqa: PLC0415
 
     target = Path(__file__).resolve().parent / "out" / f"{scale}-{seed}"
-    if not (target / "city.yaml").exists():
+    stamp = target / "city.yaml"
+    generator = Path(__file__).resolve().parent.parent / "network" / "synthetic"
+    newest = max(path.stat().st_mtime for path in generator.glob("*.py"))
+    if not stamp.exists() or stamp.stat().st_mtime < newest:
         egov = Path(sys.executable).with_name("egov")
         subprocess.run(
             [

@@ -30,7 +30,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
 import asyncssh
+from common import generated_inventory, update_docs
 
 from network.devices.collect import collect, targets_from_lab
 from network.devices.interfaces import parse_comware_interfaces, parse_ios_interfaces, parse_vrp_interfaces
@@ -38,9 +41,7 @@ from network.devices.transport import ConnectionParams, connect
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
-DOCS = ROOT / "docs" / "benchmarks.md"
 SHANWEI = ROOT / "inventories" / "shanwei"
-MARK_BEGIN, MARK_END = "<!-- bench:lab_scale:begin -->", "<!-- bench:lab_scale:end -->"
 PASSWORD = "bench-lab-password"  # a throwaway password for a lab on loopback
 PARSERS = {
     "huawei_vrp5": ("display interface", parse_vrp_interfaces),
@@ -48,28 +49,6 @@ PARSERS = {
     "h3c_comware7": ("display interface", parse_comware_interfaces),
     "cisco_ios": ("show interfaces", parse_ios_interfaces),
 }
-
-
-def _province(seed: int) -> Path:
-    target = OUT / f"province-{seed}"
-    if not (target / "devices.yaml").exists():
-        egov = Path(sys.executable).with_name("egov")
-        subprocess.run(
-            [
-                str(egov),
-                "inventory",
-                "generate",
-                "--scale",
-                "province",
-                "--seed",
-                str(seed),
-                "--force",
-                str(target),
-            ],
-            check=True,
-            capture_output=True,
-        )
-    return target
 
 
 class RunningLab:
@@ -203,15 +182,13 @@ def main() -> None:
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     results: dict[str, Any] = {"devices": args.devices, "workers": args.workers}
-    _start_and_latency(_province(args.seed), args, results)
+    _start_and_latency(generated_inventory("province", args.seed), args, results)
     _collection(args, results)
     (OUT / "lab_scale.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
     text = table(results)
     print(text)
     if args.update_docs:
-        doc = DOCS.read_text(encoding="utf-8")
-        begin, end = doc.index(MARK_BEGIN) + len(MARK_BEGIN), doc.index(MARK_END)
-        DOCS.write_text(doc[:begin] + "\n" + text + "\n" + doc[end:], encoding="utf-8")
+        update_docs("lab_scale", text)
 
 
 def table(r: dict[str, Any]) -> str:

@@ -19,14 +19,16 @@ import argparse
 import dataclasses
 import json
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
 import netaddr
+from common import generated_inventory, update_docs
 
 from network.addressing import AddressingPolicy, Lock, plan
 from network.inventory import Inventory, load_inventory
@@ -34,8 +36,6 @@ from network.inventory.model import Device, Link, Site
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
-DOCS = ROOT / "docs" / "benchmarks.md"
-MARK_BEGIN, MARK_END = "<!-- bench:plan_scale:begin -->", "<!-- bench:plan_scale:end -->"
 
 POLICY = AddressingPolicy.model_validate(
     {
@@ -200,23 +200,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--update-docs", action="store_true")
     args = parser.parse_args()
-    target = OUT / f"province-{args.seed}"
-    egov = Path(sys.executable).with_name("egov")
-    subprocess.run(
-        [
-            str(egov),
-            "inventory",
-            "generate",
-            "--scale",
-            "province",
-            "--seed",
-            str(args.seed),
-            "--force",
-            str(target),
-        ],
-        check=True,
-        capture_output=True,
-    )
+    target = generated_inventory("province", args.seed)
     load_s, loaded = timed(load_inventory, target)
     inventory: Inventory = loaded.inventory
     grown = with_new_villages(inventory, 100)
@@ -259,9 +243,7 @@ def main() -> None:
     text = table(results)
     print(text)
     if args.update_docs:
-        doc = DOCS.read_text(encoding="utf-8")
-        begin, end = doc.index(MARK_BEGIN) + len(MARK_BEGIN), doc.index(MARK_END)
-        DOCS.write_text(doc[:begin] + "\n" + text + "\n" + doc[end:], encoding="utf-8")
+        update_docs("plan_scale", text)
 
 
 def _plan_text(inventory: Inventory, previous: Lock | None) -> Lock:

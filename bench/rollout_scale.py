@@ -24,12 +24,14 @@ import time
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import update_docs
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out" / "rollout"
-DOCS = ROOT / "docs" / "benchmarks.md"
 SHANWEI = ROOT / "inventories" / "shanwei"
 BIN = Path(sys.executable).parent
-MARK_BEGIN, MARK_END = "<!-- bench:rollout_scale:begin -->", "<!-- bench:rollout_scale:end -->"
 PASSWORD = "bench-rollout-password"  # a throwaway password for a lab on loopback
 
 
@@ -184,9 +186,7 @@ def main() -> None:
     text = table(results)
     print(text)
     if args.update_docs:
-        doc = DOCS.read_text(encoding="utf-8")
-        begin, end = doc.index(MARK_BEGIN) + len(MARK_BEGIN), doc.index(MARK_END)
-        DOCS.write_text(doc[:begin] + "\n" + text + "\n" + doc[end:], encoding="utf-8")
+        update_docs("rollout_scale", text)
 
 
 if __name__ == "__main__":

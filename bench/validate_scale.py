@@ -21,10 +21,12 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import generated_inventory, update_docs
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
-DOCS = ROOT / "docs" / "benchmarks.md"
-MARK_BEGIN, MARK_END = "<!-- bench:validate_scale:begin -->", "<!-- bench:validate_scale:end -->"
 
 BASELINE = """
 import json, resource, sys, time, pathlib, yaml
@@ -76,24 +78,13 @@ def _run_cli(inventory: Path) -> Sample:
     return Sample(elapsed, int(done.stderr.strip().splitlines()[-1]) / 1024)
 
 
-def _generate(scale: str, seed: int) -> Path:
-    target = OUT / f"{scale}-{seed}"
-    egov = Path(sys.executable).with_name("egov")
-    subprocess.run(
-        [str(egov), "inventory", "generate", "--scale", scale, "--seed", str(seed), "--force", str(target)],
-        check=True,
-        capture_output=True,
-    )
-    return target
-
-
 def _size_mb(path: Path) -> float:
     return sum(p.stat().st_size for p in path.glob("*.yaml")) / 2**20
 
 
 def measure(scale: str, seed: int, repeat: int) -> dict[str, object]:
     """Median seconds and peak memory of the baseline, validate in-process, and the whole command."""
-    inventory = _generate(scale, seed)
+    inventory = generated_inventory(scale, seed)
     baseline, candidate, cli = [], [], []
     for i in range(repeat):
         print(f"  {scale}: run {i + 1}/{repeat}", file=sys.stderr, flush=True)
@@ -159,13 +150,6 @@ def table(results: list[dict[str, object]]) -> str:
     return "\n".join(lines)
 
 
-def update_docs(text: str) -> None:
-    """Replace the block between the markers in docs/benchmarks.md."""
-    doc = DOCS.read_text(encoding="utf-8")
-    begin, end = doc.index(MARK_BEGIN) + len(MARK_BEGIN), doc.index(MARK_END)
-    DOCS.write_text(doc[:begin] + "\n" + text + "\n" + doc[end:], encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat-city", type=int, default=7)
@@ -182,7 +166,7 @@ def main() -> None:
     text = table(results)
     print(text)
     if args.update_docs:
-        update_docs(text)
+        update_docs("validate_scale", text)
 
 
 if __name__ == "__main__":
