@@ -96,7 +96,12 @@ class DeviceDriver(Protocol):
         ...
 
     def confirm(self) -> None:
-        """Confirm a trial commit."""
+        """Confirm a trial commit (this session's, or one :meth:`adopt_trial` took over)."""
+        ...
+
+    def adopt_trial(self, seconds: int) -> bool:
+        """Take over a trial commit another session made (one an interruption left): True when this
+        session may now confirm or roll it back; ``seconds``: the time it needs to decide."""
         ...
 
     def rollback(self) -> None:
@@ -439,16 +444,24 @@ class EgovDriver(NetworkDriver):  # type: ignore[misc]  # napalm's base class is
 
     def confirm(self) -> None:
         """Confirm a trial commit (then save)."""
-        if not self.state.trial_pending:
+        if not self._trial_pending():
             raise CommitError(f"{self.name}: no trial commit is pending")
         self._confirm()
         self.state.trial_pending = False
         if self.save_after_commit:
             self._save()
 
+    def adopt_trial(self, seconds: int) -> bool:
+        """Take over a trial commit an earlier session left pending (none on platforms without trials)."""
+        return False
+
+    def _trial_pending(self) -> bool:
+        """A trial waits for confirmation: this session's flag, unless the platform can ask the device."""
+        return self.state.trial_pending
+
     def rollback(self) -> None:
         """Abort a pending trial, or put back the configuration saved before the last commit."""
-        if self.state.trial_pending:
+        if self._trial_pending():
             self._abort_trial()
             self.state.trial_pending = False
             return
@@ -550,8 +563,8 @@ class EgovDriver(NetworkDriver):  # type: ignore[misc]  # napalm's base class is
         self.confirm()
 
     def has_pending_commit(self) -> bool:
-        """A trial commit waits for confirmation."""
-        return self.state.trial_pending
+        """A trial commit waits for confirmation (on the device, where the platform shows it)."""
+        return self._trial_pending()
 
     def discard_config(self) -> None:
         """Forget the staged candidate."""

@@ -3,16 +3,23 @@
 Each names its platform's commands and parsers and how a change is applied:
 
 - VRP5 (netmiko ``huawei``): lines apply as typed; then ``save`` (Y/N). No trial commit on the platform.
-- VRP8 (``huawei_vrpv8``): lines go to the candidate; ``commit`` applies them all at once, ``commit trial N``
-  reverts after N seconds unless a plain ``commit`` confirms it (``abort trial`` reverts at once).
+- VRP8 (``huawei_vrpv8``): lines go to the candidate; ``commit`` applies them all at once. ``commit trial N
+  persist ID`` reverts after N seconds unless ``commit persist ID`` confirms it (``abort trial persist ID``
+  reverts at once). The persist id keeps the trial alive when the session that made it ends (without
+  one VRP8 rolls a trial back with its session), so a resumed run can confirm it from a new session;
+  ``display configuration trial status`` tells whether one is pending.
 - Comware 7 (``hp_comware``): lines apply as typed; ``configuration commit delay M`` first makes the change a
-  trial that reverts after M minutes unless ``configuration commit`` comes; ``save force``.
+  trial that reverts after M minutes unless ``configuration commit`` comes; ``save force``. The delay
+  belongs to the device, not the session. H3C documents no display of a pending delay; giving the
+  delay again before it runs out sets a new timer and keeps the rollback point, which is how a new
+  session takes a pending trial over.
 - IOS (``cisco_ios``): lines apply as typed; ``write memory``. No trial commit here (IOS's needs an archive).
 """
 
 from __future__ import annotations
 
 import re
+import secrets
 
 from napalm.base.exceptions import CommitError
 
@@ -33,6 +40,7 @@ from network.devices.facts import (
     parse_ios_version,
     parse_serial,
     parse_vrp_ipv6_neighbors,
+    parse_vrp_trial_status,
     parse_vrp_version,
 )
 from network.devices.interfaces import (
@@ -113,8 +121,26 @@ class Vrp8Driver(Vrp5Driver):
     trial_supported = True
 
     def _apply(self, lines: tuple[str, ...], trial_seconds: int | None) -> None:
-        command = "commit" if trial_seconds is None else f"commit trial {max(60, trial_seconds)}"
+        command = "commit"
+        if trial_seconds is not None:
+            persist = f"egov-{secrets.token_hex(4)}"  # not secret: names this trial on the device
+            command = f"commit trial {max(60, trial_seconds)} persist {persist}"
+            self.state.extra["persist"] = persist
         self._configure(lines, last=command)  # a refused line or a failed commit drops the candidate
+
+    def _trial_pending(self) -> bool:
+        """``display configuration trial status`` says ACTIVE (whichever session made the trial)."""
+        if self.device is None:
+            return self.state.trial_pending
+        status = parse_vrp_trial_status(self._send("display configuration trial status"))
+        if status.active and status.persist:
+            self.state.extra["persist"] = status.persist
+        return status.active
+
+    def adopt_trial(self, seconds: int) -> bool:
+        """A pending trial (one with a persist id survives its session): this session confirms it."""
+        self.state.trial_pending = self._trial_pending()
+        return self.state.trial_pending
 
     def _refused(self) -> None:
         self._send("clear configuration candidate", expect_string=self._config_prompt())
@@ -124,12 +150,16 @@ class Vrp8Driver(Vrp5Driver):
         return self._send("display configuration candidate") != self.running_config()
 
     def _confirm(self) -> None:
-        output = self._configure(["commit"], leave=True)
-        _check(self.name, output, "commit")
+        persist = self.state.extra.pop("persist", None)
+        command = f"commit persist {persist}" if persist else "commit"
+        output = self._configure([command], leave=True)
+        _check(self.name, output, command)
 
     def _abort_trial(self) -> None:
-        output = self._configure(["abort trial"], leave=True)
-        _check(self.name, output, "abort trial")
+        persist = self.state.extra.pop("persist", None)
+        command = f"abort trial persist {persist}" if persist else "abort trial"
+        output = self._configure([command], leave=True)
+        _check(self.name, output, command)
 
 
 class Comware7Driver(_VrpFamily):
@@ -163,6 +193,14 @@ class Comware7Driver(_VrpFamily):
 
     def _confirm(self) -> None:
         self._configure(["configuration commit"])
+
+    def adopt_trial(self, seconds: int) -> bool:
+        """Give the commit delay again: a pending one gets a new timer and keeps its rollback point; with
+        none pending this starts one from the running configuration, which is harmless."""
+        output = self._configure([f"configuration commit delay {minutes(seconds)}"])
+        _check(self.name, output, "configuration commit delay")
+        self.state.trial_pending = True
+        return True
 
     def _abort_trial(self) -> None:
         if self.state.pre_change is not None:

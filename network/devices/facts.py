@@ -1,4 +1,5 @@
-"""Parse ``display version`` (Huawei VRP, H3C Comware), ``show version`` (IOS) and ``display ipv6 neighbors``.
+"""Parse ``display version`` (Huawei VRP, H3C Comware), ``show version`` (IOS), ``display ipv6 neighbors``
+and VRP8's ``display configuration trial status``.
 
 ``display version`` tells VRP5 from VRP8 (``Version 5.x`` / ``Version 8.x``): the driver layer uses
 it to check that a device runs the platform the inventory says. IOS goes through ntc-templates.
@@ -165,3 +166,28 @@ def parse_vrp_ipv6_neighbors(text: str) -> list[Ipv6Neighbor]:
             fields[match.group("key").strip()] = (match.group("value") or "").strip()
     flush()
     return out
+
+
+@dataclass(frozen=True)
+class TrialStatus:
+    """A trial commit pending on the device, whichever session made it: seconds left, its persist id."""
+
+    active: bool
+    seconds_left: int | None = None
+    persist: str | None = None
+
+
+def parse_vrp_trial_status(text: str) -> TrialStatus:
+    """VRP8 ``display configuration trial status`` (``Trial status: ACTIVE``, ``Trial time left (sec): 51``,
+    ``Persist id: X`` when the trial was given one). CANCELING and WAITCANCEL count as not pending:
+    the device is already going back."""
+    status = re.search(r"(?m)^\s*Trial status\s*:\s*(\w+)", text)
+    if status is None:
+        raise ParseError("no `Trial status:` line in display configuration trial status")
+    left = re.search(r"(?m)^\s*Trial time left \(sec\)\s*:\s*(\d+)", text)
+    persist = re.search(r"(?m)^\s*Persist id\s*:\s*(\S+)", text)
+    return TrialStatus(
+        status.group(1).upper() == "ACTIVE",
+        int(left.group(1)) if left else None,
+        persist.group(1) if persist else None,
+    )

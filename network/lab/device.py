@@ -145,10 +145,17 @@ class TwinConfig:
 
 @dataclass
 class Trial:
-    """A trial (confirmed) commit: the configuration to go back to, and when (monotonic seconds)."""
+    """A trial (confirmed) commit: the configuration to go back to, and when (monotonic seconds).
+
+    VRP8 ties a trial to the session that made it unless it was given a persist id (``commit trial N
+    persist ID``): ``owner`` is that session, and the trial reverts when the session ends. Comware's
+    commit delay belongs to the device (``owner`` None).
+    """
 
     previous: TwinConfig
     deadline: float
+    persist: str | None = None
+    owner: int | None = None
 
 
 @dataclass

@@ -87,6 +87,14 @@ async def _shell(device: TwinDevice, process: asyncssh.SSHServerProcess[str]) ->
     banner = "" if device.platform == "cisco_ios" else "\r\nInfo: The max number of VTY users is 10.\r\n"
     process.stdout.write(f"{banner}\r\n{session.prompt()}")
     try:
+        await _converse(session, process, delay)
+    finally:
+        session.end()
+
+
+async def _converse(session: BaseSession, process: asyncssh.SSHServerProcess[str], delay: float) -> None:
+    device = session.device
+    try:
         while not process.stdin.at_eof():
             line = await process.stdin.readline()
             if not line and process.stdin.at_eof():

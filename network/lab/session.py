@@ -4,8 +4,11 @@ The CLI is faithful where netmiko's stock ``huawei``, ``huawei_vrpv8`` and ``hp_
 types look: ``<host>`` user view, ``system-view`` -> ``[host]`` (VRP8 ``[~host]``, ``[*host]`` with
 uncommitted changes), ``interface X`` -> ``[host-X]``, ``quit``, ``return``, ``undo …``,
 ``screen-length 0 temporary`` (Comware ``screen-length disable``), ``save`` with its Y/N question
-(Comware ``save force``), VRP8 ``commit`` and ``commit trial N`` / ``abort trial``, Comware
-``configuration commit delay N`` / ``configuration commit``; errors in the vendor's wording.
+(Comware ``save force``), VRP8 ``commit`` and ``commit trial N [persist ID]`` / ``commit persist ID`` /
+``abort trial [persist ID]`` / ``display configuration trial status`` (a trial without a persist id
+ends with its session, as on the device), Comware ``configuration commit delay N`` (again before it
+runs out: a new timer, the same rollback point) / ``configuration commit``; errors in the vendor's
+wording.
 """
 
 from __future__ import annotations
@@ -57,6 +60,14 @@ class BaseSession:
         """This session runs under an injected fault of ``kind``."""
         return self.fault is not None and self.fault.kind == kind
 
+    def end(self) -> None:
+        """The connection is gone (logout, drop or a killed client): a VRP8 trial of this session
+        without a persist id is rolled back, as the device does when the session that made it ends."""
+        trial = self.device.trial
+        if trial is not None and trial.persist is None and trial.owner == id(self):
+            self.device.set_running(trial.previous)
+            self.device.trial = None
+
 
 def expire_trial(device: TwinDevice) -> None:
     """Revert a trial commit whose timer ran out (checked whenever the device is used)."""
@@ -66,10 +77,27 @@ def expire_trial(device: TwinDevice) -> None:
         device.trial = None
 
 
-def start_trial(device: TwinDevice, previous: TwinConfig, seconds: float) -> None:
+def start_trial(
+    device: TwinDevice,
+    previous: TwinConfig,
+    seconds: float,
+    persist: str | None = None,
+    owner: int | None = None,
+) -> None:
     """Keep ``previous`` to return to unless the trial is confirmed within ``seconds`` (scaled for tests)."""
     scale = device.fabric.conditions.trial_scale if device.fabric else 1.0
-    device.trial = Trial(previous, time.monotonic() + seconds * scale)
+    device.trial = Trial(previous, time.monotonic() + seconds * scale, persist, owner)
+
+
+def trial_status(device: TwinDevice) -> str:
+    """VRP8 ``display configuration trial status``, in the layout of Huawei's command reference."""
+    trial = device.trial
+    if trial is None:
+        return "Trial status: INACTIVE\nTrial time left (sec): 0"
+    scale = device.fabric.conditions.trial_scale if device.fabric else 1.0
+    left = max(0, round((trial.deadline - time.monotonic()) / scale))
+    persist = f"Persist id: {trial.persist}\n" if trial.persist else ""
+    return f"Trial status: ACTIVE\n{persist}Trial time left (sec): {left}"
 
 
 def in_trial(device: TwinDevice) -> bool:
@@ -248,16 +276,8 @@ class Session(BaseSession):
 
     def _vrp8_transaction(self, command: str, lowered: str) -> str:
         words = lowered.split()
-        if lowered == "abort trial":
-            trial = self.device.trial
-            if trial is None:
-                return "Error: No trial is running."
-            self.device.set_running(trial.previous)
-            self.device.trial = None
-            return (
-                "Warning: The trial configuration will be aborted and the system will be rolled back.\n"
-                "Info: Succeeded in aborting the trial."
-            )
+        if words[:2] == ["abort", "trial"]:
+            return self._abort_trial(command, words[2:])
         if lowered == "clear configuration candidate":
             self.candidate = None
             return ""
@@ -267,23 +287,67 @@ class Session(BaseSession):
             raise Closed("injected drop during commit")
         if self.faulty("commit-fail"):
             return COMMIT_FAILED
+        return self._commit_command(command, words)
+
+    def _commit_command(self, command: str, words: list[str]) -> str:
+        """``commit``, ``commit trial [N] [persist ID]``, ``commit persist ID``."""
         if len(words) > 1 and words[1] == "trial":
             return self._commit_trial(command, words)
-        if in_trial(self.device) and not self._dirty():
+        if len(words) == 3 and words[1] == "persist":
+            return self._confirm_persistent(command.split()[2])
+        if len(words) > 1:
+            return self._error(command, WRONG_PARAMETER, command.lower().index(words[1]))
+        trial = self.device.trial
+        if trial is not None and trial.owner == id(self) and not self._dirty():
             self.device.trial = None
             return "Info: The trial configuration is confirmed."
         self._commit()
         return ""
 
+    def _confirm_persistent(self, persist: str) -> str:
+        """``commit persist ID``: confirms a persistent trial from any session."""
+        trial = self.device.trial
+        if trial is None or trial.persist != persist:
+            return f"Error: No trial configuration with persist ID {persist} is running."
+        self.device.trial = None
+        return "Info: The trial configuration is confirmed."
+
+    def _abort_trial(self, command: str, rest: list[str]) -> str:
+        trial = self.device.trial
+        if trial is None:
+            return "Error: No trial is running."
+        if rest[:1] == ["persist"] and len(rest) == 2:
+            if trial.persist != command.split()[3]:
+                return f"Error: No trial configuration with persist ID {command.split()[3]} is running."
+        elif rest:
+            return self._error(command, WRONG_PARAMETER, command.lower().index(rest[0]))
+        elif trial.owner != id(self) and trial.persist is None:
+            return "Error: The trial was started by another session."
+        self.device.set_running(trial.previous)
+        self.device.trial = None
+        return (
+            "Warning: The trial configuration will be aborted and the system will be rolled back.\n"
+            "Info: Succeeded in aborting the trial."
+        )
+
     def _commit_trial(self, command: str, words: list[str]) -> str:
-        seconds = 600
-        if len(words) > 2 and words[2].isdigit():
-            seconds = int(words[2])
+        seconds, rest = 600, words[2:]
+        if rest and rest[0].isdigit():
+            seconds, rest = int(rest[0]), rest[1:]
             if not 60 <= seconds <= 65535:
                 return self._error(command, WRONG_PARAMETER, command.lower().index(words[2]))
+        persist = None
+        if rest[:1] == ["persist"] and len(rest) == 2:
+            persist = command.rsplit(maxsplit=1)[-1]
+            if persist[0].isdigit() or persist == "-":
+                return self._error(command, WRONG_PARAMETER, command.rindex(persist))
+        elif rest:
+            return self._error(command, WRONG_PARAMETER, command.lower().index(rest[0]))
+        if self.device.trial is not None:
+            return "Error: The system is in trial configuration mode."
         previous = self.device.running.copy()
         self._commit()
-        start_trial(self.device, previous, seconds)
+        start_trial(self.device, previous, seconds, persist, None if persist else id(self))
         return (
             "Committing..done.\nInfo: The system enters the trial configuration mode. The system will revert "
             f"to previous configuration if the trial configuration is not confirmed in {seconds} seconds."
@@ -307,7 +371,10 @@ class Session(BaseSession):
             and words[3].isdigit()
             and 1 <= int(words[3]) <= 65535
         ):
-            start_trial(self.device, self.device.running.copy(), int(words[3]) * 60)
+            # Again before it runs out: a new timer, but the rollback point stays (H3C's guide).
+            trial = self.device.trial
+            previous = trial.previous if trial is not None else self.device.running.copy()
+            start_trial(self.device, previous, int(words[3]) * 60)
             return (
                 f"The settings will be rolled back in {words[3]} minutes unless you execute "
                 "configuration commit."
@@ -451,6 +518,8 @@ class Session(BaseSession):
         }
         if what in simple:
             return simple[what]()
+        if what == "configuration trial status" and device.vrp8:
+            return trial_status(device)
         if what == "configuration candidate" and device.vrp8:
             return "\n".join((self.candidate or device.running).lines(device.hostname, device.platform))
         for prefix, show in (("ipv6 interface", render.ipv6_interfaces), ("interface", render.interfaces)):

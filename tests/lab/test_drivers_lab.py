@@ -12,6 +12,7 @@ from napalm.base.exceptions import CommitError, ConnectionClosedException, Conne
 from network.devices.base import EgovDriver
 from network.devices.config import diff
 from network.devices.drivers import driver_for
+from network.devices.facts import parse_vrp_trial_status
 from network.inventory import load_inventory
 from network.lab.conditions import Fault
 from network.lab.device import Fabric, build_fabric
@@ -176,6 +177,89 @@ def test_trial_commit_confirmed_or_reverted(lab: dict[str, Listener], fabric: Fa
         assert diff(platform, driver.running_config(), before).empty, "not confirmed: the device reverted"
     finally:
         driver.close()
+
+
+def _die(driver: EgovDriver) -> None:
+    """End a driver's session as a killed process does: no logout, the connection just goes."""
+    driver.device.paramiko_cleanup()
+    driver.device = None
+
+
+@pytest.mark.parametrize("platform", ["huawei_vrp8", "h3c_comware7"])
+def test_a_trial_outlives_the_session_that_made_it(
+    lab: dict[str, Listener], fabric: Fabric, platform: str
+) -> None:
+    """A trial left by a dead session is taken over by a new one, confirmed, and stays."""
+    hostname, change = DEVICES[platform]
+    fabric.conditions.trial_scale = 0.05  # 60 s (VRP8) / 1 min (Comware) run out in 3 s
+    first = _driver(lab, hostname)
+    before = first.running_config()
+    first.load_merge_candidate(config=change)
+    first.commit_config(revert_in=60)
+    _die(first)
+    second = _driver(lab, hostname)
+    try:
+        changed = second.running_config()
+        assert not diff(platform, changed, before).empty, "the trial still holds the change"
+        if platform == "huawei_vrp8":  # VRP8 shows the pending trial to any session; Comware shows none
+            assert second.has_pending_commit()
+        assert second.adopt_trial(60)
+        second.confirm()
+        time.sleep(3.5)
+        assert second.running_config() == changed, "confirmed from the new session: the change stays"
+        assert not second.has_pending_commit()
+        second.rollback_to(before)
+    finally:
+        second.close()
+
+
+@pytest.mark.parametrize("platform", ["huawei_vrp8", "h3c_comware7"])
+def test_a_taken_over_trial_still_reverts_to_where_it_started(
+    lab: dict[str, Listener], fabric: Fabric, platform: str
+) -> None:
+    """Taking a trial over never moves its rollback point: unconfirmed, the device goes back to before."""
+    hostname, change = DEVICES[platform]
+    fabric.conditions.trial_scale = 0.05
+    first = _driver(lab, hostname)
+    before = first.running_config()
+    first.load_merge_candidate(config=change)
+    first.commit_config(revert_in=60)
+    _die(first)
+    second = _driver(lab, hostname)
+    try:
+        assert second.adopt_trial(60)
+        time.sleep(3.5)
+        assert diff(platform, second.running_config(), before).empty
+    finally:
+        second.close()
+
+
+def test_a_vrp8_trial_without_persist_id_ends_with_its_session(
+    lab: dict[str, Listener], fabric: Fabric
+) -> None:
+    """As on the device: ``commit trial N`` alone is rolled back when the session that made it ends,
+    and ``display configuration trial status`` tells any session whether a trial is pending."""
+    hostname, change = DEVICES["huawei_vrp8"]
+    first = _driver(lab, hostname)
+    before = first.running_config()
+    assert (
+        "Trial status: INACTIVE"
+        in first.cli(["display configuration trial status"])["display configuration trial status"]
+    )
+    first._configure(change.splitlines(), last="commit trial 120")
+    assert not diff("huawei_vrp8", first.running_config(), before).empty
+    watcher = _driver(lab, hostname)
+    try:
+        status = parse_vrp_trial_status(
+            watcher.cli(["display configuration trial status"])["display configuration trial status"]
+        )
+        assert status.active and status.persist is None and 0 < (status.seconds_left or 0) <= 120
+        _die(first)
+        time.sleep(0.3)
+        assert watcher.running_config() == before, "the trial ended with its session"
+        assert not watcher.has_pending_commit()
+    finally:
+        watcher.close()
 
 
 def test_vrp5_and_ios_offer_no_trial_commit(lab: dict[str, Listener]) -> None:
