@@ -29,6 +29,7 @@ def _open(hostname: str, lab_json: Path) -> Any:
 
     from network.devices.collect import LabFileError, targets_from_lab  # noqa: PLC0415
     from network.devices.drivers import driver_for  # noqa: PLC0415
+    from network.devices.transport import TargetRefused  # noqa: PLC0415
 
     password = os.environ.get(PASSWORD_VARIABLE)
     if not password:
@@ -47,6 +48,9 @@ def _open(hostname: str, lab_json: Path) -> Any:
     )
     try:
         driver.open()
+    except TargetRefused as problem:  # the loopback-only rule, before any connection
+        error(f"{lab_json}: {hostname}: {problem}", problem.hint)
+        raise typer.Exit(EXIT_USAGE) from None
     except ConnectionException as problem:
         error(
             f"{hostname}: {problem}", "is the lab running, and is a fault injected? (`egov lab set --clear`)"
@@ -174,7 +178,9 @@ def confirm_command(
         if not driver.trial_supported:
             error(f"{hostname}: {driver.platform} has no trial commit", "nothing to confirm")
             raise typer.Exit(EXIT_USAGE)
-        driver.state.trial_pending = True  # the trial was started by an earlier session
+        if not driver.adopt_trial(60):  # the trial was started by an earlier session: asked of the device
+            error(f"{hostname}: no trial commit is pending", "a trial that ran out has already reverted")
+            raise typer.Exit(EXIT_FINDINGS)
         driver.confirm()
         plain(f"confirmed the trial commit on {hostname}")
     except CommitError as problem:

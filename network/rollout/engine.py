@@ -8,9 +8,14 @@ Per device:
    the platform has one (VRP8, Comware 7), so that a device that becomes unreachable reverts by itself.
 3. **postcheck** — every planned address present and no longer tentative; every link peer that is
    already dual-stack answers ``ping ipv6`` on its /127; IPv4 addresses unchanged. Then the trial is
-   confirmed and the configuration saved.
+   confirmed, the configuration saved, and read back: the change must still be there.
 4. **rollback** on any postcheck failure (or a failed push): back to the saved configuration,
    verified by comparing the device's configuration hash with the one saved before.
+
+Steps 2–4 are :mod:`network.rollout.transaction`, shared with onboarding and the cutover. ``resume``
+settles what an interruption caught: each device left ``running`` (its pending trial, asked of the
+device, confirmed after a fresh postcheck or put back; one the device already reverted recorded as
+``rolled_back``), and every onboarding or cutover left with an open trial.
 
 A wave stops taking new devices once its failures exceed its ``max_fail_percentage``. Devices whose
 uplink peer failed are not touched (kept pending, with the reason). Ctrl-C stops between devices.
@@ -30,11 +35,15 @@ from network.devices.addresses import PREFERRED
 from network.devices.collect import Target
 from network.inventory.model import Level
 from network.render import render_intent
+from network.rollout import transaction
 from network.rollout.context import Context
-from network.rollout.journal import DONE, FAILED, PENDING, ROLLED_BACK, RUNNING, Journal, Step, config_hash
+from network.rollout.journal import DONE, FAILED, PENDING, ROLLED_BACK, RUNNING, Journal, config_hash
+from network.rollout.onboard import settle_interrupted
+from network.rollout.transaction import Change, Recorder, Result
 from network.rollout.waves import Wave, WavePlan
 
 POSTCHECK_SECONDS = 20.0  # how long planned addresses may stay tentative before the postcheck fails
+ROLLOUT = "rollout"  # the journal's name for the rollout's change of a device (trials.change)
 
 
 class DeviceFailure(Exception):
@@ -114,6 +123,11 @@ class Engine:
         for record in self.journal.devices():
             if record.state == RUNNING and record.hostname in self.targets:
                 result.outcomes.append(self._settle(record.hostname, record.wave))
+        for change in settle_interrupted(self.context, self.journal, self.targets, self.opener):
+            number = self.wave_of.get(change.hostname, 0)
+            result.outcomes.append(
+                Outcome(change.hostname, number, change.state, f"{change.label}: {change.reason}")
+            )
         for wave in self.plan.waves:
             if not self._run_wave(wave, False, result):
                 break
@@ -200,83 +214,32 @@ class Engine:
         finally:
             driver.close()
 
+    def _recorder(self, hostname: str, wave: int) -> Recorder:
+        return Recorder(self.journal, self.run_id, hostname, wave)
+
     def _change(self, driver: Any, hostname: str, wave: int) -> Outcome:
         started = time.time()
+        recorder = self._recorder(hostname, wave)
         try:
             saved, ipv4 = self._precheck(driver, hostname)
         except Exception as problem:
-            self.journal.step(Step(self.run_id, hostname, wave, "precheck", "failed", started, str(problem)))
+            recorder.step("precheck", "failed", started, str(problem))
             return self._fail(hostname, wave, "precheck", str(problem))
-        before = config_hash(saved)
-        self.journal.step(Step(self.run_id, hostname, wave, "precheck", "ok", started, "", before))
-        intended = render_intent(self.context.intents.build(hostname))
-        change = driver.load_candidate(intended, replace=False)
-        if self.check:
-            driver.discard()
-            self.journal.step(Step(self.run_id, hostname, wave, "check", "diff", started, change.text()))
-            return Outcome(hostname, wave, PENDING, "checked: nothing pushed", change.text())
-        self.journal.set_state(hostname, RUNNING, "push", None, pre_change=saved, hash_before=before)
-        started = time.time()
-        trial = self.context.config.trial_seconds if driver.trial_supported else None
-        try:
-            if not change.empty:
-                driver.commit(trial)
-        except Exception as problem:
-            self.journal.step(
-                Step(self.run_id, hostname, wave, "push", "failed", started, str(problem), before)
-            )
-            return self._put_back(driver, hostname, wave, saved, f"push failed: {problem}")
-        self.journal.step(Step(self.run_id, hostname, wave, "push", "ok", started, change.text(), before))
-        self.journal.set_state(hostname, RUNNING, "postcheck", None)
-        outcome = self._finish(driver, hostname, wave, saved, ipv4)
-        outcome.diff = change.text()
-        return outcome
-
-    def _finish(self, driver: Any, hostname: str, wave: int, saved: str, ipv4: set[str]) -> Outcome:
-        started = time.time()
-        before = config_hash(saved)
-        try:
-            self._postcheck(driver, hostname, ipv4)
-        except Exception as problem:
-            self.journal.step(Step(self.run_id, hostname, wave, "postcheck", "failed", started, str(problem)))
-            return self._put_back(driver, hostname, wave, saved, f"postcheck failed: {problem}")
-        if driver.has_pending_commit():
-            driver.confirm()
-        after = config_hash(driver.running_config())
-        self.journal.step(Step(self.run_id, hostname, wave, "postcheck", "ok", started, "", before, after))
-        self.journal.set_state(hostname, DONE, "postcheck", None, hash_after=after)
-        return Outcome(hostname, wave, DONE)
+        recorder.step("precheck", "ok", started, "", config_hash(saved))
+        change = Change(hostname, ROLLOUT, render_intent(self.context.intents.build(hostname)), saved)
+        result = transaction.carry_out(
+            driver,
+            change,
+            lambda device: self._postcheck(device, hostname, ipv4),
+            recorder,
+            self.context.config.trial_seconds,
+            self.check,
+        )
+        return Outcome(hostname, wave, result.state, result.reason, result.diff)
 
     def _fail(self, hostname: str, wave: int, stage: str, reason: str) -> Outcome:
         self.journal.set_state(hostname, FAILED, stage, reason)
         return Outcome(hostname, wave, FAILED, reason)
-
-    def _put_back(self, driver: Any, hostname: str, wave: int, saved: str, reason: str) -> Outcome:
-        """Roll back to the saved configuration and prove it by hash; failed if that cannot be shown."""
-        started = time.time()
-        before = config_hash(saved)
-        try:
-            if driver.device is None:  # the session died: a new one
-                driver.open()
-            if driver.has_pending_commit():
-                driver.rollback()
-            driver.rollback_to(saved)
-            now = config_hash(driver.running_config())
-        except Exception as problem:
-            detail = f"{reason}; rollback failed: {problem}"
-            self.journal.step(
-                Step(self.run_id, hostname, wave, "rollback", "failed", started, detail, before)
-            )
-            return self._fail(hostname, wave, "rollback", detail)
-        if now != before:
-            detail = f"{reason}; after rollback the configuration hash differs from the saved one"
-            self.journal.step(
-                Step(self.run_id, hostname, wave, "rollback", "failed", started, detail, before, now)
-            )
-            return self._fail(hostname, wave, "rollback", detail)
-        self.journal.step(Step(self.run_id, hostname, wave, "rollback", "ok", started, reason, before, now))
-        self.journal.set_state(hostname, ROLLED_BACK, "rollback", reason, hash_after=now)
-        return Outcome(hostname, wave, ROLLED_BACK, reason)
 
     # --- checks --------------------------------------------------------------------------------
 
@@ -332,31 +295,43 @@ class Engine:
                 )
 
     def _settle(self, hostname: str, wave: int) -> Outcome:
-        """A device caught mid-change by an interruption: complete it, or put it back."""
+        """A device caught mid-change by an interruption: complete it, or put it back.
+
+        Its open trial (if the push got that far) is taken over by the new session; a device found
+        untouched is changed afresh only if its push never got through (stage ``push``).
+        """
         record = self.journal.device(hostname)
         assert record is not None and record.pre_change is not None
-        saved = record.pre_change
+        trials = [t for t in self.journal.open_trials(hostname) if t.change == ROLLOUT]
         try:
             driver = self.opener(self.targets[hostname])
         except Exception as problem:
             return self._fail(hostname, wave, "resume", f"not reachable after the interruption: {problem}")
         try:
-            running = driver.running_config()
-            if config_hash(running) == record.hash_before:
-                self.journal.set_state(hostname, PENDING, None, "interrupted before any change; retried")
-                self.journal.step(Step(self.run_id, hostname, wave, "resume", "unchanged", time.time()))
-                return self._change(driver, hostname, wave)
-            intended = render_intent(self.context.intents.build(hostname))
-            if driver.load_candidate(intended, replace=False).empty:
-                driver.discard()
-                ipv4 = ipv4_in_config(saved)
-                self.journal.step(Step(self.run_id, hostname, wave, "resume", "complete", time.time()))
-                return self._finish(driver, hostname, wave, saved, ipv4)
-            driver.discard()
-            self.journal.step(Step(self.run_id, hostname, wave, "resume", "half-done", time.time()))
-            return self._put_back(driver, hostname, wave, saved, "interrupted half-way through the push")
+            change = Change(
+                hostname, ROLLOUT, render_intent(self.context.intents.build(hostname)), record.pre_change
+            )
+            ipv4 = ipv4_in_config(record.pre_change)
+            pushed = record.stage == "postcheck"
+            result = transaction.settle(
+                driver,
+                change,
+                lambda device: self._postcheck(device, hostname, ipv4),
+                self._recorder(hostname, wave),
+                trials[-1] if trials else None,
+                None if pushed else lambda: _as_result(self._change(driver, hostname, wave)),
+            )
+            for stale in trials[:-1]:  # older ones cannot be pending any more: one trial at a time
+                self.journal.settle_trial(stale.id, "superseded")
+            return Outcome(hostname, wave, result.state, result.reason, result.diff)
+        except Exception as problem:  # the device dropped the session while being settled
+            return self._fail(hostname, wave, "resume", f"could not be settled: {problem}")
         finally:
             driver.close()
+
+
+def _as_result(outcome: Outcome) -> Result:
+    return Result(outcome.state, outcome.reason, outcome.diff)
 
 
 def ipv4_in_config(text: str) -> set[str]:

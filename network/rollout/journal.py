@@ -4,7 +4,10 @@
 stage it reached, the configuration saved before the change and the hashes before and after.
 ``steps`` is append-only: every precheck, push, postcheck and rollback with its timestamps, result
 and detail. A device is marked ``running`` with its stage *before* anything is sent to it, so that
-after an interruption (even kill -9) ``resume`` knows which devices may be half-way.
+after an interruption (even kill -9) ``resume`` knows which devices may be half-way. ``trials`` holds
+every trial commit, opened before the commit is sent and closed once it is confirmed or gone back:
+an open one after an interruption is a change that may still be waiting on the device for its
+confirmation (rollout, onboarding or cutover alike), and ``resume`` settles it.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+from network.state import StateFileError, connect
 
 PENDING, RUNNING, DONE, FAILED, ROLLED_BACK = "pending", "running", "done", "failed", "rolled_back"
 STATES = (PENDING, RUNNING, DONE, FAILED, ROLLED_BACK)
@@ -31,6 +36,11 @@ CREATE TABLE IF NOT EXISTS devices (
 CREATE TABLE IF NOT EXISTS playbook_events (
     id INTEGER PRIMARY KEY, run INTEGER NOT NULL, playbook TEXT NOT NULL, event TEXT NOT NULL,
     host TEXT, task TEXT, created REAL NOT NULL, detail TEXT
+);
+CREATE TABLE IF NOT EXISTS trials (
+    id INTEGER PRIMARY KEY, run INTEGER NOT NULL, hostname TEXT NOT NULL, change TEXT NOT NULL,
+    started REAL NOT NULL, seconds INTEGER NOT NULL, pre_change TEXT NOT NULL, hash_before TEXT NOT NULL,
+    settled REAL, outcome TEXT
 );
 CREATE TABLE IF NOT EXISTS steps (
     id INTEGER PRIMARY KEY, run INTEGER NOT NULL, hostname TEXT NOT NULL, wave INTEGER NOT NULL,
@@ -75,17 +85,43 @@ class DeviceRecord:
     hash_after: str | None
 
 
-class Journal:
-    """A journal file; safe to share between the engine's threads (one connection, one lock)."""
+@dataclass(frozen=True)
+class TrialRecord:
+    """A trial commit sent to a device: which change (``rollout``, ``onboard D``, ``cutover D N``), when,
+    for how many seconds, the configuration before it; ``outcome`` once settled (None while open)."""
 
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+    id: int
+    run: int
+    hostname: str
+    change: str
+    started: float
+    seconds: int
+    pre_change: str
+    hash_before: str
+    outcome: str | None
+
+
+class Journal:
+    """A journal file; safe to share between the engine's threads (one connection, one lock).
+
+    ``scratch``: work on an in-memory copy of the file (check mode: the file is never changed).
+    StateFileError when the file is damaged or is not a journal.
+    """
+
+    def __init__(self, path: Path, scratch: bool = False) -> None:
         self.path = path
+        self.scratch = scratch
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.executescript(_SCHEMA)
+        self._db = connect(path, "rollout journal", scratch)
+        try:
+            self._db.executescript(_SCHEMA)
+            self._db.execute("SELECT hostname, wave, state, stage, pre_change FROM devices LIMIT 1")
+        except sqlite3.DatabaseError as problem:
+            self._db.close()
+            raise StateFileError(
+                f"{path}: not a usable rollout journal ({problem})",
+                "give the journal of a rollout (`--state DIR`), or move this file aside",
+            ) from None
 
     def close(self) -> None:
         """Close the file."""
@@ -199,6 +235,50 @@ class Journal:
                 (hostname,),
             ).fetchone()
         return DeviceRecord(*row) if row else None
+
+    def open_trial(self, run: int, hostname: str, change: str, seconds: int, pre_change: str) -> int:
+        """Record a trial commit about to be sent (before it is: a kill during the commit is covered)."""
+        with self._lock:
+            cursor = self._db.execute(
+                "INSERT INTO trials (run, hostname, change, started, seconds, pre_change, hash_before) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (run, hostname, change, time.time(), seconds, pre_change, config_hash(pre_change)),
+            )
+            return int(cursor.lastrowid or 0)
+
+    def settle_trial(self, trial: int, outcome: str) -> None:
+        """Close a trial: confirmed, rolled_back (by us), reverted (the device went back by itself),
+        failed, not applied, superseded."""
+        with self._lock:
+            self._db.execute(
+                "UPDATE trials SET settled = ?, outcome = ? WHERE id = ? AND settled IS NULL",
+                (time.time(), outcome, trial),
+            )
+
+    def open_trials(self, hostname: str | None = None) -> list[TrialRecord]:
+        """Trials not yet settled (of one device, or all), oldest first."""
+        query = (
+            "SELECT id, run, hostname, change, started, seconds, pre_change, hash_before, outcome "
+            "FROM trials WHERE settled IS NULL"
+        )
+        args: tuple[object, ...] = ()
+        if hostname is not None:
+            query, args = query + " AND hostname = ?", (hostname,)
+        with self._lock:
+            rows = self._db.execute(query + " ORDER BY id", args).fetchall()
+        return [TrialRecord(*row) for row in rows]
+
+    def trials(self, hostname: str | None = None) -> list[TrialRecord]:
+        """Every trial (of one device, or all), oldest first."""
+        query = (
+            "SELECT id, run, hostname, change, started, seconds, pre_change, hash_before, outcome FROM trials"
+        )
+        args: tuple[object, ...] = ()
+        if hostname is not None:
+            query, args = query + " WHERE hostname = ?", (hostname,)
+        with self._lock:
+            rows = self._db.execute(query + " ORDER BY id", args).fetchall()
+        return [TrialRecord(*row) for row in rows]
 
     def steps(self, hostname: str | None = None) -> list[tuple[object, ...]]:
         """Steps (all, or one device's), oldest first."""

@@ -3,9 +3,11 @@
 The gateway is the site's first core, aggregation or access device (as for the rollout's LAN
 gateways); the LAN gets VLAN interface ``lan_vlan_base + n`` with the IPv4 gateway (the first host of
 each of the department's IPv4 LANs) and the IPv6 /64 gateway from the plan, with router advertisements
-(and the device's OSPFv3 area where it runs OSPF). The same steps as the rollout: precheck (platform,
-the VLAN interface free or already this department's), push (trial commit where offered), postcheck
-(both gateways present, IPv6 not tentative), then confirm — or a rollback proven by hash.
+(and the device's OSPFv3 area where it runs OSPF). The same transaction as the rollout
+(:mod:`network.rollout.transaction`): precheck (platform, the VLAN interface free or already this
+department's), push (trial commit where offered), postcheck (both gateways present, IPv6 not
+tentative), then confirm — or a rollback proven by hash. A change an interruption left with a pending
+trial is settled first, by the next onboarding or cutover at that device or by ``egov rollout resume``.
 """
 
 from __future__ import annotations
@@ -18,8 +20,10 @@ from typing import Any
 
 from network.devices.collect import Target
 from network.render.intent import LanIntent
+from network.rollout import transaction
 from network.rollout.context import Context
-from network.rollout.journal import Journal, Step, config_hash
+from network.rollout.journal import FAILED, Journal, TrialRecord
+from network.rollout.transaction import Change, Recorder
 
 
 class OnboardError(Exception):
@@ -44,6 +48,12 @@ class Onboarding:
     diff: str = ""
     kind: str = "onboard"
     routes: tuple[tuple[str, str], ...] = ()
+    network: str = ""  # the private network of a cutover
+
+    @property
+    def label(self) -> str:
+        """The change's name in the journal: ``onboard D`` or ``cutover D N``."""
+        return f"{self.kind} {self.department}" + (f" {self.network}" if self.network else "")
 
 
 def plan_onboarding(context: Context, department: str) -> Onboarding:
@@ -110,11 +120,15 @@ def _carry_out(
 ) -> Onboarding:
     target = targets.get(plan.hostname)
     if target is None:
-        plan.state, plan.reason = "failed", f"{plan.hostname} is not reachable (not in the lab or inventory)"
+        plan.state, plan.reason = FAILED, f"{plan.hostname} is not reachable (not in the lab or inventory)"
         journal.finish_run(run, plan.state)
         return plan
     driver = opener(target)
     try:
+        if not check:
+            for trial in journal.open_trials(plan.hostname):
+                if _department_change(trial):
+                    _settle_trial(context, journal, trial, driver)
         _steps(context, journal, run, plan, driver, check)
     finally:
         driver.close()
@@ -122,56 +136,98 @@ def _carry_out(
     return plan
 
 
-def _log(
-    journal: Journal, run: int, plan: Onboarding, step: str, result: str, started: float, detail: str = ""
-) -> None:
-    journal.step(Step(run, plan.hostname, 0, f"onboard {plan.department}: {step}", result, started, detail))
-
-
 def _steps(context: Context, journal: Journal, run: int, plan: Onboarding, driver: Any, check: bool) -> None:
     started = time.time()
+    recorder = Recorder(journal, run, plan.hostname, 0, f"onboard {plan.department}: ", track_state=False)
+    problem = _precheck(context, driver, plan)
+    if problem:
+        plan.state, plan.reason = FAILED, problem
+        recorder.step("precheck", "failed", started, plan.reason)
+        return
+    saved = driver.running_config()
+    recorder.step("precheck", "ok", started)
+    change = Change(plan.hostname, plan.label, plan.config, saved)
+    result = transaction.carry_out(
+        driver, change, _check_of(plan), recorder, context.config.trial_seconds, check
+    )
+    plan.state, plan.reason, plan.diff = result.state, result.reason, result.diff
+
+
+def _precheck(context: Context, driver: Any, plan: Onboarding) -> str:
+    """Why the change cannot be made ("" when it can): the platform, the VLAN interface, the next hops."""
     device = context.inventory.device_by_hostname[plan.hostname]
     facts = driver.facts()
     if facts.platform != device.platform:
-        plan.state, plan.reason = "failed", f"runs {facts.platform}, the inventory says {device.platform}"
-        _log(journal, run, plan, "precheck", "failed", started, plan.reason)
-        return
+        return f"runs {facts.platform}, the inventory says {device.platform}"
     mine = {(lan.interface, lan.address) for lan in plan.lans}
     for address in driver.addresses():
         taken = address.interface in {lan.interface for lan in plan.lans}
         if taken and address.family == 6 and (address.interface, address.address) not in mine:
-            plan.state, plan.reason = "failed", f"{address.interface} already carries {address.address}"
-            _log(journal, run, plan, "precheck", "failed", started, plan.reason)
-            return
+            return f"{address.interface} already carries {address.address}"
+    return _routable(driver, plan) if plan.kind == "cutover" else ""
+
+
+def _check_of(plan: Onboarding) -> transaction.Postcheck:
+    """The postcheck of a plan: the gateways usable (onboarding), the routes in place (cutover)."""
     if plan.kind == "cutover":
-        problem = _routable(driver, plan)
-        if problem:
-            plan.state, plan.reason = "failed", problem
-            _log(journal, run, plan, "precheck", "failed", started, plan.reason)
-            return
-    saved = driver.running_config()
-    _log(journal, run, plan, "precheck", "ok", started)
-    change = driver.load_candidate(plan.config, replace=False)
-    plan.diff = change.text()
-    if check:
-        driver.discard()
-        _log(journal, run, plan, "check", "diff", started, plan.diff)
-        return
-    started = time.time()
+        return lambda driver: _routes_present(driver, plan)
+    return lambda driver: _postcheck(driver, plan)
+
+
+def plan_of(context: Context, label: str) -> Onboarding:
+    """The plan a journal label names (``onboard D``, ``cutover D N``); OnboardError if it is gone."""
+    words = label.split()
+    if len(words) == 2 and words[0] == "onboard":
+        return plan_onboarding(context, words[1])
+    if len(words) == 3 and words[0] == "cutover":
+        return plan_cutover(context, words[1], words[2])
+    raise OnboardError(f"the journal names an unknown change {label!r}", "settle it by hand")
+
+
+def settle_interrupted(
+    context: Context, journal: Journal, targets: dict[str, Target], opener: Callable[[Target], Any]
+) -> list[Onboarding]:
+    """Every onboarding and cutover an interruption left with an open trial: confirmed after a fresh
+    postcheck, or put back (what ``egov rollout resume`` does for them)."""
+    settled = []
+    for trial in journal.open_trials():
+        if not _department_change(trial):
+            continue
+        target = targets.get(trial.hostname)
+        if target is None:
+            continue
+        try:
+            driver = opener(target)
+        except Exception:  # unreachable now: the trial stays open for the next resume
+            continue
+        try:
+            settled.append(_settle_trial(context, journal, trial, driver))
+        finally:
+            driver.close()
+    return settled
+
+
+def _department_change(trial: TrialRecord) -> bool:
+    """An onboarding's or a cutover's trial (the rollout's own are settled by the engine)."""
+    return trial.change.split()[0] in ("onboard", "cutover")
+
+
+def _settle_trial(context: Context, journal: Journal, trial: TrialRecord, driver: Any) -> Onboarding:
+    """One open onboarding or cutover trial, settled in a run of its own; its original run is closed
+    with the outcome, so that the programme counts what the device holds."""
+    run = journal.start_run(f"resume {trial.change}")
     try:
-        if not change.empty:
-            driver.commit(context.config.trial_seconds if driver.trial_supported else None)
-        if plan.kind == "cutover":
-            _routes_present(driver, plan)
-        else:
-            _postcheck(driver, plan)
-    except Exception as problem:
-        _put_back(journal, run, plan, driver, saved, f"{problem}")
-        return
-    if driver.has_pending_commit():
-        driver.confirm()
-    plan.state = "done"
-    _log(journal, run, plan, "push and postcheck", "ok", started, plan.diff)
+        plan = plan_of(context, trial.change)
+    except OnboardError as problem:
+        journal.finish_run(run, FAILED)
+        return Onboarding("", trial.hostname, (), "", state=FAILED, reason=problem.message)
+    recorder = Recorder(journal, run, trial.hostname, 0, f"onboard {plan.department}: ", track_state=False)
+    change = Change(trial.hostname, trial.change, plan.config, trial.pre_change)
+    result = transaction.settle(driver, change, _check_of(plan), recorder, trial, None)
+    plan.state, plan.reason = result.state, result.reason
+    journal.finish_run(run, result.state)
+    journal.finish_run(trial.run, result.state)
+    return plan
 
 
 def _postcheck(driver: Any, plan: Onboarding) -> None:
@@ -191,24 +247,6 @@ def _postcheck(driver: Any, plan: Onboarding) -> None:
         if time.monotonic() > deadline:
             raise RuntimeError("the IPv6 gateway is still not usable")
         time.sleep(0.5)
-
-
-def _put_back(journal: Journal, run: int, plan: Onboarding, driver: Any, saved: str, reason: str) -> None:
-    started = time.time()
-    try:
-        if driver.device is None:
-            driver.open()
-        if driver.has_pending_commit():
-            driver.rollback()
-        driver.rollback_to(saved)
-        same = config_hash(driver.running_config()) == config_hash(saved)
-    except Exception as problem:
-        plan.state, plan.reason = "failed", f"{reason}; rollback failed: {problem}"
-        _log(journal, run, plan, "rollback", "failed", started, plan.reason)
-        return
-    plan.state = "rolled_back" if same else "failed"
-    plan.reason = reason if same else f"{reason}; the configuration differs from the saved one"
-    _log(journal, run, plan, "rollback", "ok" if same else "failed", started, plan.reason)
 
 
 # --- private networks -----------------------------------------------------------------------------
@@ -248,7 +286,13 @@ def plan_cutover(context: Context, department: str, network: str) -> Onboarding:
             )
     config = "\n".join(lines) + "\n"
     return Onboarding(
-        department, onboarding.hostname, onboarding.lans, config, kind="cutover", routes=tuple(routes)
+        department,
+        onboarding.hostname,
+        onboarding.lans,
+        config,
+        kind="cutover",
+        routes=tuple(routes),
+        network=network,
     )
 
 

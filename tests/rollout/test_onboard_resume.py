@@ -1,0 +1,146 @@
+"""An onboarding or a cutover interrupted in its postcheck leaves a trial waiting on the gateway: the next
+change at that gateway, or `egov rollout resume`, settles it — confirmed after a fresh postcheck, or
+recorded as gone back — and the device holds what the journal says once the trial time has passed.
+
+The interruption is a KeyboardInterrupt raised inside the postcheck (what Ctrl-C or a dying process
+does to the module): it escapes every handler, so the trial stays pending on the device. The gateways
+are VRP8 in the sample; the Comware 7 case runs the same inventory with those gateways on Comware.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from network.devices.collect import Target
+from network.devices.drivers import driver_for
+from network.lab.device import build_fabric
+from network.lab.server import Lab, run_in_thread, stop_in_thread
+from network.programme.sources import read_snapshot
+from network.rollout import onboard as onboarding
+from network.rollout.context import Context, load_context
+from network.rollout.journal import Journal
+from network.rollout.transaction import holds
+from tests.helpers import SHANWEI
+
+PASSWORD = "onboard-resume-lab-password"  # a throwaway password for a lab on loopback
+GATEWAYS = ("SW-HQ-CORE-01", "SW-CORE-01")
+TRIAL_SCALE = 0.05  # trial_seconds 60 (VRP8 `commit trial 60`, Comware `delay 1`) run out in 3 s
+
+
+class Gateways:
+    """The two gateways on a twin in this process, with targets and an opener."""
+
+    def __init__(self, context: Context) -> None:
+        fabric = build_fabric(context.inventory)
+        fabric.devices = {h: d for h, d in fabric.devices.items() if h in GATEWAYS}
+        fabric.conditions.dad_seconds = 0.3
+        fabric.conditions.trial_scale = TRIAL_SCALE
+        self.lab = Lab(fabric, "egov", PASSWORD)
+        self.loop, listeners = run_in_thread(self.lab)
+        self.targets = {x.hostname: Target(x.hostname, x.host, x.port, x.platform, "egov") for x in listeners}
+
+    def open(self, target: Target) -> Any:
+        driver = driver_for(target.platform)(
+            target.host, "egov", PASSWORD, timeout=10, optional_args={"port": target.port}
+        )
+        driver.open()
+        return driver
+
+    def running(self, hostname: str) -> str:
+        driver = self.open(self.targets[hostname])
+        try:
+            return str(driver.running_config())
+        finally:
+            driver.close()
+
+
+@pytest.fixture(params=["huawei_vrp8", "h3c_comware7"])
+def setting(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Context, Gateways, Journal]]:
+    inventory = tmp_path / "shanwei"
+    shutil.copytree(SHANWEI, inventory)
+    (inventory / "rollout.yaml").write_text("rollout:\n  trial_seconds: 60\n", encoding="utf-8")
+    if request.param == "h3c_comware7":
+        devices = inventory / "devices.yaml"
+        text = devices.read_text(encoding="utf-8")
+        for hostname in GATEWAYS:
+            head = f"  - hostname: {hostname}\n"
+            start = text.index(head)
+            block = text[start : text.index("  - hostname:", start + len(head))]
+            text = text.replace(
+                block,
+                block.replace("platform: huawei_vrp8", "platform: h3c_comware7").replace(
+                    block.split("model: ")[1].split("\n")[0], "MSR3660"
+                ),
+            )
+        devices.write_text(text, encoding="utf-8")
+    context = load_context(inventory)
+    assert {context.inventory.device_by_hostname[h].platform for h in GATEWAYS} == {request.param}
+    gateways = Gateways(context)
+    journal = Journal(tmp_path / "shanwei.state" / "rollout.sqlite")
+    yield context, gateways, journal
+    journal.close()
+    stop_in_thread(gateways.lab, gateways.loop)
+
+
+def _interrupt(*_: object) -> None:
+    raise KeyboardInterrupt  # as Ctrl-C or a dying process: escapes every handler
+
+
+@pytest.mark.parametrize("late", [False, True], ids=["rerun-in-time", "rerun-after-the-trial-ran-out"])
+def test_an_interrupted_onboarding_is_settled_by_the_next_run(
+    setting: tuple[Context, Gateways, Journal], monkeypatch: pytest.MonkeyPatch, late: bool
+) -> None:
+    context, gateways, journal = setting
+    plan = onboarding.plan_onboarding(context, "sw-hq-gaj")
+    platform = context.inventory.device_by_hostname[plan.hostname].platform
+    before = gateways.running(plan.hostname)
+    with monkeypatch.context() as patch:
+        patch.setattr(onboarding, "_postcheck", _interrupt)
+        with pytest.raises(KeyboardInterrupt):
+            onboarding.onboard(context, journal, "sw-hq-gaj", gateways.targets, gateways.open)
+    interrupted = time.monotonic()
+    (trial,) = journal.open_trials(plan.hostname)
+    assert trial.change == "onboard sw-hq-gaj" and trial.pre_change == before
+    assert holds(platform, gateways.running(plan.hostname), plan.config), "the trial holds the change"
+    if late:
+        time.sleep(max(0.0, interrupted + 60 * TRIAL_SCALE + 1 - time.monotonic()))
+        assert gateways.running(plan.hostname) == before, "unconfirmed, the gateway went back by itself"
+    again = onboarding.onboard(context, journal, "sw-hq-gaj", gateways.targets, gateways.open)
+    assert again.state == "done", again.reason
+    outcomes = [t.outcome for t in journal.trials(plan.hostname)]
+    # In time: the waiting trial confirmed, nothing left to push. Late: it had gone back, so the run
+    # recorded that and made the change afresh, with a trial of its own, confirmed.
+    assert outcomes == (["reverted", "confirmed"] if late else ["confirmed"])
+    assert not journal.open_trials()
+    time.sleep(60 * TRIAL_SCALE + 1)  # past every trial timer: nothing confirmed may revert now
+    assert holds(platform, gateways.running(plan.hostname), plan.config), "done means on the device"
+    assert "sw-hq-gaj" in read_snapshot(journal.path.parent).onboarded
+
+
+def test_an_interrupted_cutover_is_settled_by_resume(
+    setting: tuple[Context, Gateways, Journal], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    context, gateways, journal = setting
+    first = onboarding.onboard(context, journal, "sw-czj", gateways.targets, gateways.open)
+    assert first.state == "done", first.reason
+    plan = onboarding.plan_cutover(context, "sw-czj", "sw-czj-pn1")
+    platform = context.inventory.device_by_hostname[plan.hostname].platform
+    with monkeypatch.context() as patch:
+        patch.setattr(onboarding, "_routes_present", _interrupt)
+        with pytest.raises(KeyboardInterrupt):
+            onboarding.cutover(context, journal, "sw-czj", "sw-czj-pn1", gateways.targets, gateways.open)
+    interrupted = time.monotonic()
+    (trial,) = journal.open_trials()
+    assert trial.change == "cutover sw-czj sw-czj-pn1"
+    settled = onboarding.settle_interrupted(context, journal, gateways.targets, gateways.open)
+    assert [(s.label, s.state) for s in settled] == [("cutover sw-czj sw-czj-pn1", "done")], settled
+    assert [t.outcome for t in journal.trials(plan.hostname)][-1] == "confirmed"
+    time.sleep(max(0.0, interrupted + 60 * TRIAL_SCALE + 1 - time.monotonic()))
+    assert holds(platform, gateways.running(plan.hostname), plan.config), "the routes stayed"
+    assert ("sw-czj", "sw-czj-pn1") in read_snapshot(journal.path.parent).merged
