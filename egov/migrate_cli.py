@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
-from egov.console import error, plain, table
+from egov.console import error, fail, plain, table
 from egov.options import InventoryDir
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -37,8 +37,18 @@ FormatOption = Annotated[str, typer.Option("--format", help="table or json")]
 
 
 def _fail(problem: Any, code: int | None = None) -> typer.Exit:
-    error(getattr(problem, "message", str(problem)), getattr(problem, "hint", ""))
-    return typer.Exit(code if code is not None else getattr(problem, "exit_code", EXIT_USAGE))
+    return fail(problem, code)
+
+
+def _ledger(path: Path, scratch: bool = False) -> Any:
+    """The ledger at ``path`` (a scratch copy when only read, or in check mode); a damaged file ends the
+    command with its name (exit 2)."""
+    from network.migration.ledger import Ledger, LedgerError  # noqa: PLC0415
+
+    try:
+        return Ledger(path, scratch=scratch)
+    except LedgerError as problem:
+        raise _fail(problem, EXIT_USAGE) from None
 
 
 def _format(value: str) -> str:
@@ -59,7 +69,7 @@ def _statuses(inventory: Path, state: Path | None, department: str | None = None
         path = ledger_file(inventory, state)
         records = {}
         if path.exists():
-            with Ledger(path) as ledger:
+            with Ledger(path, scratch=True) as ledger:  # only read
                 records = {r.id: r for r in ledger.records()}
     except (MigrationContextError, LedgerError) as problem:
         raise _fail(problem) from None
@@ -193,7 +203,7 @@ def run_command(
     """Migrate one system through playbooks/cloud_migrate.yml (ansible-runner), recording every step."""
     from network.migration.context import MigrationContextError, find_system  # noqa: PLC0415
     from network.migration.endpoints import EndpointsError, endpoints_of  # noqa: PLC0415
-    from network.migration.ledger import LeaseHeld, Ledger  # noqa: PLC0415
+    from network.migration.ledger import LeaseHeld  # noqa: PLC0415
     from network.migration.lifecycle import State  # noqa: PLC0415
     from network.migration.runbook import MigrationRefused, refuse_unmovable  # noqa: PLC0415
     from network.migration.runner import run_migration  # noqa: PLC0415
@@ -212,7 +222,7 @@ def run_command(
         found = find_system(context.inventory, system)
     except MigrationContextError as problem:
         raise _fail(problem) from None
-    with Ledger(context.ledger) as ledger:
+    with _ledger(context.ledger, scratch=check) as ledger:  # --check: a scratch copy, the file unchanged
         ledger.sync(context.inventory.systems)
         try:
             refuse_unmovable(found, ledger.record(system).state)
@@ -243,7 +253,6 @@ def _retire(inventory: Path, system_id: str, state: Path | None, check: bool) ->
         ledger_file,
         load_valid_inventory,
     )
-    from network.migration.ledger import Ledger  # noqa: PLC0415
     from network.migration.lifecycle import TransitionRefused  # noqa: PLC0415
     from network.migration.runbook import MigrationRefused, retire  # noqa: PLC0415
     from network.migration.runner import new_run_id  # noqa: PLC0415
@@ -253,7 +262,7 @@ def _retire(inventory: Path, system_id: str, state: Path | None, check: bool) ->
         found = find_system(loaded, system_id)
     except MigrationContextError as problem:
         raise _fail(problem) from None
-    with Ledger(ledger_file(inventory, state)) as ledger:
+    with _ledger(ledger_file(inventory, state), scratch=check) as ledger:
         ledger.sync(loaded.systems)
         try:
             result = retire(found, ledger, new_run_id(), check)
@@ -299,7 +308,7 @@ def rollback_command(
 ) -> None:
     """Undo a migration: the name back to the source, the source writable, the target's copy removed."""
     from network.migration.context import MigrationContextError, find_system  # noqa: PLC0415
-    from network.migration.ledger import LeaseHeld, Ledger  # noqa: PLC0415
+    from network.migration.ledger import LeaseHeld  # noqa: PLC0415
     from network.migration.lifecycle import TransitionRefused  # noqa: PLC0415
     from network.migration.runbook import Runbook, StepFailed  # noqa: PLC0415
     from network.migration.runner import new_run_id  # noqa: PLC0415
@@ -310,7 +319,7 @@ def rollback_command(
     except MigrationContextError as problem:
         raise _fail(problem) from None
     run = new_run_id()
-    with Ledger(context.ledger) as ledger:
+    with _ledger(context.ledger, scratch=check) as ledger:
         ledger.sync(context.inventory.systems)
         runbook = Runbook(found, context.endpoints, ledger, run, context.production, check)
         try:
@@ -346,7 +355,6 @@ def log_command(
         ledger_file,
         load_valid_inventory,
     )
-    from network.migration.ledger import Ledger  # noqa: PLC0415
 
     _format(output_format)
     try:
@@ -357,7 +365,7 @@ def log_command(
     if not path.exists():
         error(f"{path}: no ledger yet", f"nothing was migrated from {inventory}")
         raise typer.Exit(EXIT_FAILED)
-    with Ledger(path) as ledger:
+    with _ledger(path, scratch=True) as ledger:  # only read
         events = ledger.events(system)
     if output_format == "json":
         document = [

@@ -7,9 +7,10 @@ from typing import Annotated
 
 import typer
 
-from egov.console import error, plain, table
+from egov.console import error, plain, readable_inventory, table
 from egov.options import InventoryDir
-from egov.rollout_cli import state_dir
+from egov.rollout_cli import open_journal
+from network.state import journal_path
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -32,13 +33,13 @@ def run_command(
     ] = None,
 ) -> None:
     """Run playbooks/NAME.yml on INVENTORY_DIR; host events are written into the rollout journal."""
-    from network.rollout.journal import Journal  # noqa: PLC0415
     from network.rollout.playbooks import PlaybookError, available, run_playbook  # noqa: PLC0415
 
     if name not in available():
         error(f"no playbook {name!r}", f"playbooks: {', '.join(available())}")
         raise typer.Exit(EXIT_USAGE)
-    journal = Journal(state_dir(inventory, state) / "rollout.sqlite")
+    readable_inventory(inventory)  # a file that cannot be read is named here, not deep in Ansible's output
+    journal = open_journal(journal_path(inventory, state), scratch=check)  # --check records nothing
     try:
         result = run_playbook(name, inventory, journal, lab=lab, limit=limit, check=check)
         events = journal.playbook_events(result.run)

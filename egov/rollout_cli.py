@@ -3,7 +3,9 @@
 Targets: ``--lab lab.json`` (the twin; password from EGOV_LAB_PASSWORD) or, with ``--production``, the
 inventory's management addresses (password from each device's credentials reference, e.g. env:NAME).
 The journal lives in a state directory next to the inventory (``<inventory>.state/``, or ``--state``).
-Exit codes: 0 done, 1 devices failed / a wave stopped / findings, 2 unusable input, 130 interrupted.
+Exit codes: 0 done, 1 devices failed / a wave stopped / findings (with ``--check``: a device that could
+not be reached or checked), 2 unusable input, 130 interrupted. ``--check`` pushes nothing and leaves
+the journal as it was (it works on a scratch copy).
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ from typing import Annotated, Any
 
 import typer
 
-from egov.console import error, plain, table
+from egov.console import error, fail, plain, table
 from egov.options import InventoryDir
+from network.state import journal_path
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -41,8 +44,7 @@ def _context(inventory: Path) -> Any:
     try:
         return load_context(inventory)
     except ContextError as problem:
-        error(problem.message, problem.hint)
-        raise typer.Exit(problem.exit_code) from None
+        raise fail(problem) from None
 
 
 def render_command(
@@ -125,26 +127,41 @@ def _targets(context: Any, lab: Path | None, production: bool) -> tuple[dict[str
 
 def _engine(inventory: Path, lab: Path | None, production: bool, state: Path | None, check: bool) -> Any:
     from network.rollout.engine import Engine  # noqa: PLC0415
-    from network.rollout.journal import Journal  # noqa: PLC0415
     from network.rollout.waves import plan_waves  # noqa: PLC0415
 
     context = _context(inventory)
     targets, opener = _targets(context, lab, production)
-    journal = Journal(state_dir(inventory, state) / "rollout.sqlite")
+    journal = open_journal(journal_path(inventory, state), scratch=check)
     plan = plan_waves(context.inventory, context.config)
     return Engine(context, plan, journal, targets, opener, workers=context.config.workers, check=check)
 
 
-def state_dir(inventory: Path, state: Path | None) -> Path:
-    """``<inventory>.state`` beside the inventory, unless given."""
-    return state if state is not None else inventory.resolve().parent / f"{inventory.resolve().name}.state"
+def open_journal(path: Path, scratch: bool = False) -> Any:
+    """The journal at ``path`` (a scratch copy in check mode); a damaged file ends the command (exit 2)."""
+    from network.rollout.journal import Journal  # noqa: PLC0415
+    from network.state import StateFileError  # noqa: PLC0415
+
+    try:
+        return Journal(path, scratch=scratch)
+    except StateFileError as problem:
+        error(problem.message, problem.hint)
+        raise typer.Exit(EXIT_USAGE) from None
 
 
 def _report(result: Any, check: bool) -> None:
     if check:
         for outcome in result.outcomes:
             plain(f"--- {outcome.hostname} (wave {outcome.wave})")
-            plain(outcome.diff or "(no change)")
+            if outcome.state == "failed":
+                plain(f"(cannot be checked: {outcome.reason})")
+            else:
+                plain(outcome.diff or "(no change)")
+        failed = [o for o in result.outcomes if o.state == "failed"]
+        if failed:
+            error(
+                f"{len(failed)} device(s) could not be checked: {', '.join(o.hostname for o in failed[:5])}",
+                "check mode pushed nothing and left the journal as it was",
+            )
         return
     counts: dict[str, int] = {}
     for outcome in result.outcomes:
@@ -169,8 +186,8 @@ def _report(result: Any, check: bool) -> None:
 def _exit(result: Any, check: bool) -> None:
     if result.interrupted:
         raise typer.Exit(EXIT_INTERRUPTED)
-    if not check and (result.failed() or result.stopped_wave is not None):
-        raise typer.Exit(EXIT_FINDINGS)
+    if result.failed() or result.stopped_wave is not None:
+        raise typer.Exit(EXIT_FINDINGS)  # in check mode: some device could not be reached or checked
 
 
 def _progress(engine: Any) -> Any:
@@ -265,13 +282,11 @@ def status_command(
     state: StateOption = None,
 ) -> None:
     """Every device with its wave and state: pending, done, failed, rolled_back (running if interrupted)."""
-    from network.rollout.journal import Journal  # noqa: PLC0415
-
-    path = state_dir(inventory, state) / "rollout.sqlite"
+    path = journal_path(inventory, state)
     if not path.exists():
         error(f"no rollout journal at {path}", f"start with `egov rollout run {inventory} --lab lab.json`")
         raise typer.Exit(EXIT_FINDINGS)
-    journal = Journal(path)
+    journal = open_journal(path, scratch=True)  # status only reads
     try:
         records = journal.devices()
     finally:

@@ -25,11 +25,11 @@ from prometheus_client.registry import Collector
 from exporters.catalogue import BY_NAME, EXPORTER, INTENT, METRICS, PROGRAMME, MetricDef
 from exporters.source import InventorySource, Loaded
 from network.inventory.model import Level
-from network.migration.ledger import LEDGER_FILE
 from network.migration.lifecycle import State
 from network.programme.progress import Progress
-from network.programme.sources import JOURNAL_FILE, read_snapshot
+from network.programme.sources import read_snapshot
 from network.rollout.journal import STATES as ROLLOUT_STATES
+from network.state import JOURNAL_FILE, LEDGER_FILE
 
 CHINA = dt.timezone(dt.timedelta(hours=8))
 BYTES = 8  # bits per byte: the inventory's bandwidths are bit/s, metrics are bytes per second

@@ -25,9 +25,9 @@ from network.addressing.lock import LOCK_FILE, SHARED_TENANT, Lock
 from network.inventory import Inventory
 from network.inventory.findings import Severity
 from network.inventory.model import StoreKind, System
-from network.migration.ledger import LEDGER_FILE
 from network.migration.lifecycle import State, reached
 from network.programme.sources import read_snapshot
+from network.state import LEDGER_FILE
 
 Network = IPv4Network | IPv6Network
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 from network.inventory import Inventory, InventoryNotFound
 from network.inventory.model import System
-from network.inventory.validate import validate
+from network.inventory.validate import Report, validate
 from network.migration.endpoints import MIGRATION_FILE, Endpoints, EndpointsError, load_endpoints
-from network.migration.ledger import LEDGER_FILE
+from network.state import ledger_path
 
 LAB_VARIABLE = "EGOV_SYSTEMS_LAB_JSON"
 
@@ -24,20 +24,13 @@ LAB_VARIABLE = "EGOV_SYSTEMS_LAB_JSON"
 class MigrationContextError(Exception):
     """The migration cannot start: message, hint, exit code (1 refused or findings, 2 unusable input)."""
 
-    def __init__(self, message: str, hint: str, exit_code: int = 2) -> None:
+    def __init__(self, message: str, hint: str, exit_code: int = 2, report: Report | None = None) -> None:
         super().__init__(message)
         self.message, self.hint, self.exit_code = message, hint, exit_code
+        self.report = report  # the validation that refused the inventory (the command prints it)
 
 
-def state_dir(inventory: Path, state: Path | None = None) -> Path:
-    """``<inventory>.state`` beside the inventory, unless given (the rollout's journal lives there too)."""
-    root = inventory.resolve()
-    return state if state is not None else root.parent / f"{root.name}.state"
-
-
-def ledger_file(inventory: Path, state: Path | None = None) -> Path:
-    """The migration ledger of an inventory."""
-    return state_dir(inventory, state) / LEDGER_FILE
+ledger_file = ledger_path  # the migration ledger of an inventory (network.state keeps the convention)
 
 
 def load_valid_inventory(root: Path) -> Inventory:
@@ -51,6 +44,7 @@ def load_valid_inventory(root: Path) -> Inventory:
             f"{root}: the inventory has {report.errors} errors; nothing was migrated",
             f"see `egov validate {root}`",
             2 if report.unusable else 1,
+            report,
         )
     return report.inventory
 

@@ -31,8 +31,8 @@ from typing import Any
 from network.inventory.model import Classification, Strategy, System, Target
 from network.migration.integrity import canonical_json
 from network.migration.lifecycle import State, TransitionRefused, check_transition
+from network.state import StateFileError, connect
 
-LEDGER_FILE = "migration.sqlite"
 SCHEMA_VERSION = 1
 
 _SCHEMA = """
@@ -168,15 +168,18 @@ def initial_state(system: System) -> tuple[State, str | None]:
 class Ledger:
     """A ledger file. Each process opens its own; within one, threads share a connection and a lock."""
 
-    def __init__(self, path: Path, actor: str | None = None) -> None:
+    def __init__(self, path: Path, actor: str | None = None, scratch: bool = False) -> None:
         self.path = path
         self.actor = actor or operator()
+        self.scratch = scratch  # check mode: an in-memory copy, the file never changed
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=FULL")
-            self._db.execute("PRAGMA busy_timeout=30000")
+            self._db = connect(path, "migration ledger", scratch)
+        except StateFileError as problem:
+            raise LedgerError(
+                problem.message,
+                "check the file; the ledger is never rewritten, so keep a copy before any repair",
+            ) from None
+        try:
             self._db.executescript(_SCHEMA)
             self._db.execute(
                 "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', ?)", (str(SCHEMA_VERSION),)
@@ -482,8 +485,3 @@ def _event(row: tuple[Any, ...]) -> Event:
 
 def _because(reason: str | None) -> str:
     return f" ({reason})" if reason else ""
-
-
-def ledger_path(state_dir: Path) -> Path:
-    """The ledger file in a state directory."""
-    return state_dir / LEDGER_FILE

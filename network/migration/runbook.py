@@ -177,6 +177,8 @@ class Runbook:
     say: Callable[[str], None] = field(default=lambda _line: None)
 
     def __post_init__(self) -> None:
+        if self.check and not self.ledger.scratch:  # so that check mode cannot write by accident
+            raise ValueError("check mode runs on a scratch copy of the ledger: Ledger(path, scratch=True)")
         self.service = Service(self.system)
         self.sides: SystemEndpoints = endpoints_of(self.endpoints, self.system, self.production)
         self.file_stores = [

@@ -12,10 +12,8 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from network.migration.ledger import LEDGER_FILE
 from network.migration.lifecycle import State
-
-JOURNAL_FILE = "rollout.sqlite"
+from network.state import JOURNAL_FILE, LEDGER_FILE
 
 
 @dataclass(frozen=True)

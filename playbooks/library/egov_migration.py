@@ -11,7 +11,7 @@ description:
     releases it. The steps (precheck, transfer, verify, function_test, security_check, cutover,
     finalize, rollback) are those of network.migration.runbook; each records its state transition
     and evidence in the ledger (C(<inventory>.state/migration.sqlite)).
-  - Check mode records nothing (except the systems' first records): precheck runs its read-only
+  - Check mode records nothing (it works on a scratch copy of the ledger): precheck runs its read-only
     checks, transfer lists what rsync would copy, later steps are described.
 options:
   inventory: {description: The egov inventory directory., type: path, required: true}
@@ -60,11 +60,12 @@ from pathlib import Path  # noqa: E402
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib  # noqa: E402
 
 try:
-    from network.migration.context import MigrationContextError, find_system, load_migration, state_dir
+    from network.migration.context import MigrationContextError, find_system, load_migration
     from network.migration.endpoints import EndpointsError
     from network.migration.ledger import LeaseHeld, Ledger, LedgerError
     from network.migration.lifecycle import State, TransitionRefused
     from network.migration.runbook import MigrationRefused, Runbook, StepFailed
+    from network.state import state_dir
 except ImportError:
     IMPORT_ERROR: str | None = traceback.format_exc()
 else:
@@ -130,7 +131,7 @@ def main() -> None:
         lab = Path(params["lab"]) if params["lab"] else None
         context = load_migration(inventory, lab, params["production"], state)
         system = find_system(context.inventory, params["system"])
-        ledger = Ledger(context.ledger)
+        ledger = Ledger(context.ledger, scratch=module.check_mode)
     except (MigrationContextError, LedgerError) as problem:
         module.fail_json(msg=f"{problem.message} ({problem.hint})")
     try:

@@ -12,6 +12,7 @@ try:  # the egov library, installed in the python Ansible runs modules with
     from network.rollout.context import ContextError, load_context
     from network.rollout.journal import Journal
     from network.rollout.targets import TargetsError, targets
+    from network.state import StateFileError, journal_path
 except ImportError:
     EGOV_IMPORT_ERROR: str | None = traceback.format_exc()
 else:
@@ -46,9 +47,12 @@ def context_and_targets(module: AnsibleModule) -> tuple[Any, dict[str, Any], Any
 
 
 def journal_of(module: AnsibleModule) -> Any:
-    """The rollout journal beside the inventory (``<inventory>.state/rollout.sqlite``)."""
-    root = Path(module.params["inventory"]).resolve()
-    return Journal(root.parent / f"{root.name}.state" / "rollout.sqlite")
+    """The rollout journal beside the inventory (``<inventory>.state/rollout.sqlite``); in check mode a
+    scratch copy, so that a check run never changes it."""
+    try:
+        return Journal(journal_path(Path(module.params["inventory"])), scratch=module.check_mode)
+    except StateFileError as problem:
+        module.fail_json(msg=f"{problem.message} ({problem.hint})")
 
 
 def finish_department_change(module: AnsibleModule, result: Any) -> None:

@@ -14,8 +14,9 @@ from infra.settings import ROOT, SettingsError, read_stack_file, settings_from
 from network.addressing.hosts import cloud_systems
 from network.addressing.lock import LOCK_FILE, read_lock
 from network.inventory.loader import load_inventory
-from network.migration.ledger import LEDGER_FILE, Ledger
+from network.migration.ledger import Ledger
 from network.migration.lifecycle import State
+from network.state import LEDGER_FILE
 from tests.cloud.conftest import stack_values
 from tests.helpers import SHANWEI, apply_edit, run_egov
 

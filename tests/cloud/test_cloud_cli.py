@@ -11,8 +11,9 @@ from typer.testing import CliRunner
 from egov.cli import app
 from network.addressing.hosts import cloud_systems, tiers
 from network.inventory.loader import load_inventory
-from network.migration.ledger import LEDGER_FILE, Ledger
+from network.migration.ledger import Ledger
 from network.migration.lifecycle import State
+from network.state import LEDGER_FILE
 from tests.helpers import SHANWEI, run_egov
 
 INVENTORY = load_inventory(SHANWEI).inventory
