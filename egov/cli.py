@@ -17,7 +17,7 @@ import typer
 from egov import __version__, console
 from egov.changes import apply_changes
 from egov.cloud_cli import app as cloud_app
-from egov.console import error, plain, table
+from egov.console import error, plain, readable_inventory, table
 from egov.device_cli import app as device_app
 from egov.lab_cli import app as lab_app
 from egov.migrate_cli import app as migrate_app
@@ -30,7 +30,6 @@ from egov.rollout_cli import render_command
 from network.addressing.policy import policy_schema
 from network.inventory import InventoryNotFound
 from network.inventory.findings import RULES
-from network.inventory.loader import load_inventory
 from network.inventory.report import render_json, render_sarif, render_text
 from network.inventory.schema import all_schemas
 from network.inventory.summary import links_per_tier, sites_per_level, systems_per_department
@@ -173,11 +172,8 @@ def summary_command(
     as_json: Annotated[bool, typer.Option("--json", help="print JSON instead of tables")] = False,
 ) -> None:
     """Sites per level, links per tier (against the tier targets), systems per department."""
-    try:
-        loaded = load_inventory(inventory).inventory
-    except InventoryNotFound as problem:
-        error(str(problem), problem.hint)
-        raise typer.Exit(EXIT_USAGE) from None
+    result = readable_inventory(inventory)
+    loaded = result.inventory
     levels = sites_per_level(loaded)
     tiers = links_per_tier(loaded)
     departments = systems_per_department(loaded)

@@ -5,13 +5,17 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from itertools import groupby
+from pathlib import Path
+from typing import Any
 
+import typer
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from network.inventory.findings import Severity
-from network.inventory.report import summary_line
+from network.inventory.loader import LoadResult
+from network.inventory.report import render_text, summary_line
 from network.inventory.validate import Report
 
 stdout = Console(highlight=False, soft_wrap=True)
@@ -52,6 +56,46 @@ def error(message: str, hint: str = "") -> None:
     stderr.print(f"[bold red]error:[/] {message}" if stderr.is_terminal else f"error: {message}")
     if hint:
         stderr.print(f"hint: {hint}")
+
+
+def fail(problem: Any, code: int | None = None) -> typer.Exit:
+    """Report a user's error and the exit to end with: the findings behind it first (a validation
+    ``report``, or ``findings``), then the message and hint; ``code`` or the problem's ``exit_code``."""
+    report = getattr(problem, "report", None)
+    if report is not None:
+        for line in render_text(report):
+            plain(line)
+    else:
+        for finding in getattr(problem, "findings", ()):
+            place = f"{report_root(problem)}{finding.at.file}:{finding.line or '-'}"
+            plain(f"{place}  {finding.code}  {finding.message}  (hint: {finding.hint})")
+    error(getattr(problem, "message", str(problem)), getattr(problem, "hint", ""))
+    return typer.Exit(code if code is not None else getattr(problem, "exit_code", 2))
+
+
+def readable_inventory(inventory: Path) -> LoadResult:
+    """The inventory's records, or the end of the command (exit 2) naming each file that cannot be
+    read: what a command needs before it works on what an inventory holds (not its validity)."""
+    from network.inventory import InventoryNotFound, load_inventory  # noqa: PLC0415
+    from network.inventory.validate import UNREADABLE_CODES  # noqa: PLC0415
+
+    try:
+        result = load_inventory(inventory)
+    except InventoryNotFound as problem:
+        error(str(problem), problem.hint)
+        raise typer.Exit(2) from None
+    unreadable = [f for f in result.findings if f.code in UNREADABLE_CODES]
+    for finding in unreadable:  # working on a part of it would mislead: say which file, and stop
+        error(f"{inventory / finding.at.file}: {finding.message}", finding.hint)
+    if unreadable:
+        raise typer.Exit(2)
+    return result
+
+
+def report_root(problem: Any) -> str:
+    """The directory findings are relative to, as a prefix (empty when the problem does not say)."""
+    root = getattr(problem, "root", None)
+    return f"{root}/" if root is not None else ""
 
 
 def plain(line: str = "") -> None:

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
-from egov.console import error, plain, table
+from egov.console import error, plain, readable_inventory, table
 from egov.options import InventoryDir
 from network.lab.conditions import FAULT_KINDS, Conditions, ConditionsError, Fault, load_conditions
 from network.lab.files import (
@@ -100,6 +100,7 @@ def up_command(  # noqa: PLR0913, PLR0917 - typer: each option is one of the lab
     if no_devices and not systems:
         error("--no-devices leaves nothing to start", "add --systems, or drop --no-devices")
         raise typer.Exit(EXIT_USAGE)
+    readable_inventory(inventory)  # before anything starts: a file that cannot be read ends it here
     for running, what in (
         (None if no_devices else _running_pid(here), "lab"),
         (_systems_pid(here) if systems else None, "systems lab"),

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from egov.changes import apply_changes
-from egov.console import error, plain
+from egov.console import error, fail, plain
 from egov.options import InventoryDir
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -60,7 +60,8 @@ def serve_command(  # noqa: PLR0913, PLR0917 - typer: each option is one of the 
     from exporters.probe import Prober  # noqa: PLC0415
     from exporters.server import ExporterApp, TlsFiles, serve  # noqa: PLC0415
     from exporters.source import InventorySource, InventoryUnusable  # noqa: PLC0415
-    from network.migration.context import state_dir  # noqa: PLC0415
+    from network.inventory import InventoryNotFound  # noqa: PLC0415
+    from network.state import state_dir  # noqa: PLC0415
 
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if (tls_cert is None) != (tls_key is None):
@@ -68,6 +69,9 @@ def serve_command(  # noqa: PLR0913, PLR0917 - typer: each option is one of the 
         raise typer.Exit(EXIT_USAGE)
     try:
         source = InventorySource(inventory, state_dir(inventory, state), reload_interval)
+    except InventoryNotFound as problem:
+        error(str(problem), problem.hint)
+        raise typer.Exit(EXIT_USAGE) from None
     except InventoryUnusable as problem:
         error(f"{inventory}: the inventory has errors; the exporter serves only a valid one", str(problem))
         raise typer.Exit(EXIT_USAGE) from None
@@ -158,8 +162,7 @@ def config_command(  # noqa: PLR0913, PLR0917 - typer: each option is one of the
     try:
         loaded = load_valid_inventory(inventory)
     except MigrationContextError as problem:
-        error(problem.message, problem.hint)
-        raise typer.Exit(problem.exit_code) from None
+        raise fail(problem) from None
     reachable = None
     if lab is not None:
         try:

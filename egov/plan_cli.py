@@ -9,13 +9,12 @@ import typer
 from typer._click.core import Context  # typer >= 0.25 vendors click here
 from typer.core import TyperGroup
 
-from egov.console import error, plain, table
+from egov.console import error, fail, plain, table
 from egov.options import InventoryDir
 from network.addressing.export import ansible_inventory, as_json, netbox_csv
 from network.addressing.lock import LOCK_FILE
 from network.addressing.show import level_use, tree
 from network.addressing.workflow import PlanUnavailable, prepare, release, run_plan, write_lock
-from network.inventory.report import render_text
 from network.textfiles import plan_changes, write_files
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -47,15 +46,7 @@ class ExportFormat(StrEnum):
 
 
 def _fail(problem: PlanUnavailable) -> typer.Exit:
-    if problem.report is not None:
-        for line in render_text(problem.report):
-            plain(line)
-    elif problem.findings:
-        for finding in problem.findings:
-            place = f"{finding.at.file}:{finding.line or '-'}"
-            plain(f"{place}  {finding.code}  {finding.message}  (hint: {finding.hint})")
-    error(problem.message, problem.hint)
-    return typer.Exit(problem.exit_code)
+    return fail(problem)
 
 
 @app.command("run", help="Plan: write or update allocations.lock.yaml (the default command).")

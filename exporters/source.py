@@ -55,7 +55,8 @@ def _signature(root: Path) -> tuple[tuple[str, int, int], ...]:
 
 
 def load(root: Path, generation: int = 1) -> Loaded:
-    """Load and validate; InventoryUnusable with the findings when it has errors."""
+    """Load and validate; InventoryUnusable with the findings when it has errors (InventoryNotFound when
+    ``root`` is no inventory directory)."""
     report = validate(root)
     if report.unusable or report.errors:
         findings = [line for line in render_text(report) if line.strip()]
@@ -64,7 +65,7 @@ def load(root: Path, generation: int = 1) -> Loaded:
     try:
         lock = read_lock(root / LOCK_FILE)
     except LockError as problem:
-        log.warning("%s: %s (the address plan's metrics are left out)", root / LOCK_FILE, problem)
+        log.warning("%s (the address plan's metrics are left out)", problem)
     return Loaded(report.inventory, lock, Intent(report.inventory), time.time(), generation)
 
 

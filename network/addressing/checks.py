@@ -35,7 +35,7 @@ def check_plan(root: Path, inventory: Inventory, compare_with_plan: bool = True)
             *findings,
             Finding(
                 "P011",
-                str(error),
+                f"{LOCK_FILE}: {error.message}",
                 _LOCK.child(*error.key),
                 hint="restore it from version control, or move it away and run `egov plan`",
             ),

@@ -113,11 +113,12 @@ def _value(value: str) -> str:
 
 
 class LockError(Exception):
-    """The lock file cannot be read (names the key that is wrong)."""
+    """The lock file cannot be read: ``str()`` names the file and the key that is wrong; ``message``
+    alone is what is wrong (for a finding that already carries the file's location)."""
 
-    def __init__(self, message: str, key: tuple[str | int, ...] = ()) -> None:
-        super().__init__(message)
-        self.key = key
+    def __init__(self, message: str, key: tuple[str | int, ...] = (), path: Path | None = None) -> None:
+        super().__init__(f"{path}: {message}" if path is not None else message)
+        self.message, self.key, self.path = message, key, path
 
 
 def read_lock(path: Path) -> Lock | None:
@@ -126,15 +127,18 @@ def read_lock(path: Path) -> Lock | None:
         return None
     try:
         data = yaml_rs.loads(path.read_text(encoding="utf-8"))
-    except (yaml_rs.YAMLDecodeError, UnicodeDecodeError) as error:
-        raise LockError(f"cannot read {path.name}: {str(error).splitlines()[0]}") from None
+    except (yaml_rs.YAMLDecodeError, UnicodeDecodeError, OSError) as error:
+        raise LockError(f"cannot be read: {str(error).splitlines()[0]}", (), path) from None
     if not isinstance(data, dict):
-        raise LockError(f"{path.name} is not a mapping")
+        raise LockError("not a mapping", (), path)
     if data.get("version") != LOCK_VERSION:
         raise LockError(
-            f"{path.name} has version {data.get('version')!r}; this egov writes {LOCK_VERSION}", ("version",)
+            f"version {data.get('version')!r}; this egov writes {LOCK_VERSION}", ("version",), path
         )
-    return _lock_from(data)
+    try:
+        return _lock_from(data)
+    except LockError as error:
+        raise LockError(error.message, error.key, path) from None
 
 
 def _lock_from(data: dict[str, Any]) -> Lock:

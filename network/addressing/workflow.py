@@ -9,7 +9,7 @@ from pathlib import Path
 from network.addressing.lock import LOCK_FILE, Lock, LockError, read_lock
 from network.addressing.plan import PlanError, PlanResult, plan
 from network.addressing.policy import POLICY_FILE, AddressingPolicy, load_policy
-from network.inventory import Finding, Inventory, Severity
+from network.inventory import Finding, Inventory, InventoryNotFound, Severity
 from network.inventory.validate import Report
 from network.inventory.validate import validate as validate_inventory
 from network.textfiles import FileChange, plan_changes, write_files
@@ -25,8 +25,10 @@ class PlanUnavailable(Exception):
         exit_code: int = 1,
         findings: tuple[Finding, ...] = (),
         report: Report | None = None,
+        root: Path | None = None,
     ) -> None:
         super().__init__(message)
+        self.root = root  # the inventory ``findings`` are relative to
         self.message, self.hint, self.exit_code, self.findings, self.report = (
             message,
             hint,
@@ -49,10 +51,13 @@ class Prepared:
 
 def prepare(root: Path) -> Prepared:
     """Read and check everything planning needs; refuse an inventory with errors (records would be lost)."""
-    report = validate_inventory(root)
+    try:
+        report = validate_inventory(root)
+    except InventoryNotFound as problem:
+        raise PlanUnavailable(str(problem), problem.hint, 2) from None
     if report.unusable or report.errors:
         raise PlanUnavailable(
-            "the inventory has errors: nothing was planned",
+            f"{root}: the inventory has errors: nothing was planned",
             "fix them first (a broken record would lose its allocation)",
             2 if report.unusable else 1,
             report.findings,
@@ -68,13 +73,18 @@ def prepare(root: Path) -> Prepared:
     errors = tuple(f for f in loaded.findings if f.level is Severity.ERROR)
     if loaded.policy is None or errors:
         raise PlanUnavailable(
-            f"{POLICY_FILE} has errors: nothing was planned", "fix the policy", 1, loaded.findings
+            f"{root / POLICY_FILE} has errors: nothing was planned",
+            "fix the policy",
+            1,
+            loaded.findings,
+            None,
+            root,
         )
     try:
         lock = read_lock(root / LOCK_FILE)
     except LockError as error:
-        raise PlanUnavailable(
-            str(error), "restore the lock from version control, or move it away to plan from scratch", 1
+        raise PlanUnavailable(  # unusable input: the lock cannot be read as a lock
+            str(error), "restore the lock from version control, or move it away to plan from scratch", 2
         ) from None
     return Prepared(root, report.inventory, loaded.policy, lock)
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from network.devices.base import EgovDriver, Facts
 from network.devices.interfaces import InterfaceState
+from network.devices.transport import TargetRefused, check_target
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,14 @@ def targets_from_lab(lab_json: Path, pattern: str | None = None) -> list[Target]
         raise LabFileError(f"{lab_json}: cannot be read ({problem.strerror})") from None
     except (ValueError, KeyError, TypeError) as problem:
         raise LabFileError(f"{lab_json}: not a lab.json written by `egov lab up` ({problem})") from None
+    for target in targets:  # a lab runs on loopback: anything else in lab.json is refused before any use
+        try:
+            check_target(target.host, resolver=lambda _name: ())  # addresses only: no name is resolved
+        except TargetRefused:
+            raise LabFileError(
+                f"{lab_json}: device {target.hostname}: host {target.host} is not a loopback address "
+                "(the lab twin listens on 127.0.0.0/8 and ::1; real devices are reached with --production)"
+            ) from None
     return [t for t in targets if pattern is None or fnmatch.fnmatchcase(t.hostname, pattern)]
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from network.inventory.findings import Finding, Severity
 from network.inventory.inventory import Inventory
-from network.inventory.loader import FILE_KINDS, load_inventory
+from network.inventory.loader import load_inventory
 from network.inventory.locate import resolve_locations
 from network.inventory.rules import run_checks
 
@@ -17,7 +17,6 @@ EXIT_UNREADABLE = 2
 
 # Findings that mean a file could not be read at all (not merely that its content is wrong).
 UNREADABLE_CODES = frozenset({"S001", "S002", "S004", "S008"})
-REQUIRED_FILES = frozenset(kind.filename for kind in FILE_KINDS if kind.required)
 
 
 @dataclass(frozen=True)
@@ -40,11 +39,12 @@ class Report:
 
     @property
     def unusable(self) -> bool:
-        """True when a required file (city.yaml, sites.yaml) is missing or cannot be decoded or parsed."""
-        return any(f.code in UNREADABLE_CODES and f.at.file in REQUIRED_FILES for f in self.findings)
+        """True when the inventory cannot be read whole: a required file (city.yaml, sites.yaml) is
+        missing, or any of its files cannot be read, decoded or parsed (the rules saw only a part)."""
+        return any(f.code in UNREADABLE_CODES for f in self.findings)
 
     def exit_code(self, strict: bool = False) -> int:
-        """0 when clean, 1 on errors (or warnings when strict), 2 when the inventory cannot be read."""
+        """0 when clean, 1 on errors (or warnings when strict), 2 when the inventory cannot be read whole."""
         if self.unusable:
             return EXIT_UNREADABLE
         if self.errors or (strict and self.warnings):

@@ -7,17 +7,28 @@ from pathlib import Path
 
 from network.addressing.lock import LOCK_FILE, Lock
 from network.addressing.workflow import PlanUnavailable, prepare, run_plan
-from network.inventory import Inventory
+from network.inventory import Finding, Inventory
+from network.inventory.validate import Report
 from network.render.intent import IntentBuilder
 from network.rollout.config import RolloutConfig, RolloutFileError, load_rollout
 
 
 class ContextError(Exception):
-    """The inventory cannot be rolled out as it is: message, hint, exit code (1 findings, 2 unusable)."""
+    """The inventory cannot be rolled out as it is: message, hint, exit code (1 findings, 2 unusable);
+    ``report``/``findings``: what validation found, for the command to print (each names its file)."""
 
-    def __init__(self, message: str, hint: str, exit_code: int = 1) -> None:
+    def __init__(
+        self,
+        message: str,
+        hint: str,
+        exit_code: int = 1,
+        report: Report | None = None,
+        findings: tuple[Finding, ...] = (),
+        root: Path | None = None,
+    ) -> None:
         super().__init__(message)
         self.message, self.hint, self.exit_code = message, hint, exit_code
+        self.report, self.findings, self.root = report, findings, root
 
 
 @dataclass
@@ -37,9 +48,11 @@ def load_context(root: Path) -> Context:
         prepared = prepare(root)
         planned = run_plan(prepared)
     except PlanUnavailable as problem:
-        raise ContextError(problem.message, problem.hint, problem.exit_code) from None
+        raise ContextError(
+            problem.message, problem.hint, problem.exit_code, problem.report, problem.findings, root
+        ) from None
     if prepared.lock is None:
-        raise ContextError(f"there is no {root / LOCK_FILE}", f"run `egov plan {root}` first", 1)
+        raise ContextError(f"{root / LOCK_FILE}: no such file", f"run `egov plan {root}` first", 1)
     if planned.change.status != "unchanged":
         raise ContextError(
             f"{root / LOCK_FILE} is stale: the inventory changed since it was planned",
