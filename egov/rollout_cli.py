@@ -261,12 +261,16 @@ def resume_command(
     lab: LabOption = None,
     production: ProductionOption = False,
     state: StateOption = None,
+    settle_only: Annotated[
+        bool,
+        typer.Option("--settle-only", help="settle what the interruption caught; start no pending device"),
+    ] = False,
 ) -> None:
     """After an interruption (even kill -9): settle devices caught mid-change, then carry on."""
     engine = _engine(inventory, lab, production, state, False)
     bars = _progress(engine)
     try:
-        result = engine.resume()
+        result = engine.resume(settle_only)
     finally:
         if bars is not None:
             bars.stop()
@@ -289,8 +293,10 @@ def status_command(
     journal = open_journal(path, scratch=True)  # status only reads
     try:
         records = journal.devices()
+        trials = journal.trials()
     finally:
         journal.close()
+    waiting = [t for t in trials if t.outcome is None]
     if output_format == "json":
         document = [
             {
@@ -299,6 +305,7 @@ def status_command(
                 "state": r.state,
                 "reason": r.reason,
                 "hash_after": r.hash_after,
+                "open_trials": [t.change for t in waiting if t.hostname == r.hostname],
             }
             for r in records
         ]
@@ -308,6 +315,11 @@ def status_command(
     for record in records:
         counts[record.state] = counts.get(record.state, 0) + 1
     plain(", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
+    outcomes: dict[str, int] = {}
+    for trial in trials:
+        outcomes[trial.outcome or "open"] = outcomes.get(trial.outcome or "open", 0) + 1
+    if trials:
+        plain("trial commits: " + ", ".join(f"{n} {o}" for o, n in sorted(outcomes.items())))
     shown = [r for r in records if r.state != "pending"] or records[:20]
     table(
         "devices",
@@ -315,3 +327,13 @@ def status_command(
         [(r.hostname, r.wave, r.state, r.reason or "") for r in shown],
         numeric_from=4,
     )
+    if waiting:
+        table(
+            "open trial commits: an interruption left them, they may still wait on the device",
+            ["hostname", "change", "seconds"],
+            [(t.hostname, t.change, t.seconds) for t in waiting],
+            numeric_from=2,
+        )
+        error(
+            f"{len(waiting)} trial commit(s) open", f"`egov rollout resume {inventory} --lab …` settles them"
+        )

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from network.state import state_dir
+
 PROJECT = "egov-cloud"
 ROOT = Path(__file__).resolve().parent.parent  # where Pulumi.yaml is
 SIZES = ("small", "medium", "large", "xlarge")
@@ -46,7 +48,7 @@ class Settings:
     @property
     def state_dir(self) -> Path:
         """The inventory's state directory (the migration ledger)."""
-        return self.inventory.parent / f"{self.inventory.name}.state"
+        return state_dir(self.inventory)
 
 
 def _text(values: Mapping[str, Any], key: str, default: str | None = None) -> str | None:

@@ -46,3 +46,13 @@ echo "-- a fault injected while the lab runs: logins to 凤山街道's devices n
 "$BIN/egov" lab set --fault auth --devices 'SW-CQ-FS-*' | tail -1
 "$BIN/egov" lab collect --devices 'SW-CQ-FS-V0*' || echo "   (exit $? : each failed device is reported, the run goes on)"
 "$BIN/egov" lab set --clear | tail -1
+echo
+echo "-- kill -9 while 华侨管理区's VRP8 cores wait in their postcheck, a trial commit pending on each"
+WAVE="$("$BIN/egov" rollout plan shanwei --format json | "$BIN/python" -c '
+import json, sys
+print(next(w["number"] for w in json.load(sys.stdin)["waves"] if w["name"].endswith("(sw-hq) core")))')"
+"$BIN/python" "$BIN/../../scripts/kill_in_postcheck.py" shanwei lab.json "$WAVE"
+"$BIN/egov" rollout status shanwei 2>/dev/null | sed -n '/^trial commits:/p;/^open trial commits/,$p' | sed 's/^/   /'
+echo "   resume takes each trial over from a new session, postchecks afresh and confirms it:"
+"$BIN/egov" rollout resume shanwei --lab lab.json --settle-only | sed 's/^/   /'
+"$BIN/egov" rollout status shanwei | grep -E "^trial commits" | sed 's/^/   /'

@@ -62,3 +62,30 @@ def test_the_command_starts_without_loading_ssh_or_napalm() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def _code_files() -> list[Path]:
+    return [p for package in ("network", *CONSUMERS) for p in _modules(package)]
+
+
+def test_the_state_directory_is_one_module() -> None:
+    # <inventory>.state and its file names are network.state's; nobody else spells them out.
+    spelled = ('"rollout.sqlite"', '"migration.sqlite"', '.state"', "'.state'")
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in _code_files()
+        if path != ROOT / "network" / "state.py"
+        and any(s in path.read_text(encoding="utf-8") for s in spelled)
+    ]
+    assert not offenders, f"state paths spelled outside network/state.py: {offenders}"
+    assert not {n for n in _imports(ROOT / "network" / "state.py") if n.startswith("network")}
+
+
+def test_one_change_transaction() -> None:
+    # Commits, confirmations and rollbacks of the rollout, onboarding and cutover happen in one place.
+    for path in _modules("network/rollout"):
+        if path.name == "transaction.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        for call in ("driver.commit(", "driver.confirm(", "driver.rollback(", ".rollback_to("):
+            assert call not in text, f"{path.relative_to(ROOT)} calls {call} outside transaction.py"

@@ -115,8 +115,9 @@ class Engine:
         )
         return result
 
-    def resume(self) -> RunResult:
-        """After an interruption: settle devices caught mid-change, then carry on with the pending ones."""
+    def resume(self, settle_only: bool = False) -> RunResult:
+        """After an interruption: settle devices caught mid-change, then (unless ``settle_only``) carry
+        on with the pending ones."""
         self.journal.sync(self.wave_of.items())
         self.run_id = self.journal.start_run("resume")
         result = RunResult()
@@ -128,10 +129,10 @@ class Engine:
             result.outcomes.append(
                 Outcome(change.hostname, number, change.state, f"{change.label}: {change.reason}")
             )
-        for wave in self.plan.waves:
+        for wave in () if settle_only else self.plan.waves:
             if not self._run_wave(wave, False, result):
                 break
-        self.journal.finish_run(self.run_id, "resumed")
+        self.journal.finish_run(self.run_id, "settled" if settle_only else "resumed")
         return result
 
     def _run_wave(self, wave: Wave, retry: bool, result: RunResult) -> bool:

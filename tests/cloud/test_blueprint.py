@@ -168,7 +168,7 @@ def test_an_invalid_inventory_names_the_file_and_line(shanwei_copy: Path) -> Non
     (shanwei_copy / "systems.yaml").write_text(text.replace("mlps_level: 2", "mlps_level: 7", 1), "utf-8")
     with pytest.raises(BlueprintError) as raised:
         load_blueprint(settings_from(stack_values(shanwei_copy, provision="plan")))
-    assert raised.value.message == "the inventory has errors: nothing was planned"
+    assert raised.value.message == f"{shanwei_copy}: the inventory has errors: nothing was planned"
     line = next(n for n, t in enumerate(text.splitlines(), 1) if "mlps_level: 2" in t)
     assert any(d.startswith(f"{shanwei_copy / 'systems.yaml'}:{line}: ") for d in raised.value.details)
 
