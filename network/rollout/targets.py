@@ -37,7 +37,8 @@ def targets(
 
     if lab is None and not production:
         raise TargetsError(
-            "no target: give a lab (lab.json) or choose production", "rehearse on the lab first"
+            "no target: give a lab (--lab lab.json) or choose production (--production)",
+            "rehearse on the lab first",
         )
     if lab is not None:
         password = os.environ.get(PASSWORD_VARIABLE, "")

@@ -332,13 +332,18 @@ def test_check_mode_changes_nothing_and_a_held_lease_refuses(systems_lab: Lab) -
     system = systems_lab.system("pg", 4)
     ((_, target_db),) = systems_lab.endpoints.systems[system.id].target.databases.items()
 
-    def recorded(ledger: Ledger) -> list[int]:  # what the steps record (playbook events aside)
-        return [e.seq for e in ledger.events(system.id) if e.kind != "playbook"]
+    def recorded(ledger: Ledger) -> list[int]:  # every event, the playbook's included
+        return [e.seq for e in ledger.events(system.id)]
 
     with _ledger(systems_lab) as ledger:
         ledger.sync([system])
         before = recorded(ledger)
+        path = ledger.path
+    files = {p.name: p.read_bytes() for p in path.parent.glob(f"{path.name}*")}
     checked = _migrate(systems_lab, system.id, "--check")
+    assert {p.name: p.read_bytes() for p in path.parent.glob(f"{path.name}*")} == files, (
+        "check mode leaves the ledger byte for byte as it was"
+    )
     assert checked.returncode == 0, checked.stderr
     assert "would record assessed and provisioned" in checked.stdout
     assert f"recreate {target_db.dbname} on {target_db.host}:{target_db.port}" in checked.stdout

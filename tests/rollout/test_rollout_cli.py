@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import pytest
 
+from network.rollout.journal import Journal
 from tests.helpers import SHANWEI, run_egov
 
 
 def test_a_target_must_be_chosen(tmp_path: Path) -> None:
     result = run_egov("rollout", "run", str(SHANWEI), "--state", str(tmp_path), "--check")
     assert result.returncode == 2
-    assert "--lab" in result.stderr or "lab" in result.stderr
+    assert "--lab" in result.stderr and "--production" in result.stderr
     assert "Traceback" not in result.stderr
 
 
@@ -43,3 +45,31 @@ def test_a_stale_lock_stops_the_rollout(tmp_path: Path) -> None:
     )
     result = run_egov("rollout", "plan", str(copy))
     assert result.returncode == 1 and "stale" in result.stderr and "egov plan" in result.stderr
+
+
+def test_a_check_run_records_nothing_and_an_unreachable_device_fails_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("EGOV_LAB_PASSWORD", "check-lab-password")  # a throwaway lab password
+    lab = tmp_path / "lab.json"  # the canary on a loopback port where nothing listens
+    entry = {"hostname": "SW-CORE-01", "host": "127.0.0.1", "port": 1, "platform": "huawei_vrp8"}
+    lab.write_text(json.dumps({"devices": [{**entry, "username": "egov"}]}), encoding="utf-8")
+    state = tmp_path / "state"
+    journal = Journal(state / "rollout.sqlite")  # a journal with a history, as after earlier runs
+    journal.sync([("SW-CORE-01", 1)])
+    journal.finish_run(journal.start_run("run wave=1"), "completed")
+    journal.close()
+    before = {p.name: p.read_bytes() for p in state.iterdir()}
+    result = run_egov(
+        "rollout", "run", str(SHANWEI), "--check", "--wave", "1", "--lab", str(lab), "--state", str(state)
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "SW-CORE-01" in result.stderr and "could not be checked" in result.stderr
+    assert {p.name: p.read_bytes() for p in state.iterdir()} == before, (
+        "the journal is byte for byte the same"
+    )
+    fresh = tmp_path / "fresh"
+    again = run_egov(
+        "rollout", "run", str(SHANWEI), "--check", "--wave", "1", "--lab", str(lab), "--state", str(fresh)
+    )
+    assert again.returncode == 1 and not fresh.exists(), "a check run creates no journal either"
