@@ -62,6 +62,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/plan_scale.py --update-docs
 	$(BIN)/python bench/lab_scale.py --update-docs
 	$(BIN)/python bench/rollout_scale.py --update-docs
+	$(BIN)/python bench/rollout_safety.py --update-docs
 	$(BIN)/python bench/migration_scale.py --update-docs
 	$(BIN)/python bench/exporter_scale.py --update-docs
 	$(BIN)/python bench/cloud_scale.py --update-docs

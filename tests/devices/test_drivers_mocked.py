@@ -23,7 +23,7 @@ from network.devices.transport import TargetRefused
 from tests.helpers import ROOT
 
 MOCKED = Path(__file__).parent / "mocked_data"
-CAPTURES = ROOT.parent / "shared" / "fixtures" / "device-captures"
+CAPTURES = ROOT / "tests" / "fixtures" / "device-captures"
 PLATFORMS = sorted(DRIVERS)
 
 

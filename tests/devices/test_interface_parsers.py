@@ -1,4 +1,4 @@
-"""`display interface` parsers on the real captures (../shared/fixtures/device-captures).
+"""`display interface` parsers on the real captures (tests/fixtures/device-captures, copied with their provenance).
 
 Expected values are written by hand from reading each capture: VRP5 `Speed : 1000` is 1000 Mbit/s,
 VRP8 `Port BW: 10G` is 10000, Comware `Bandwidth: 1000000 kbps` is 1000.
@@ -15,7 +15,7 @@ import pytest
 from network.devices.interfaces import parse_comware_interfaces, parse_vrp_interfaces
 from tests.helpers import ROOT
 
-CAPTURES = ROOT.parent / "shared" / "fixtures" / "device-captures"
+CAPTURES = ROOT / "tests" / "fixtures" / "device-captures"
 VRP = CAPTURES / "huawei_vrp"
 COMWARE = CAPTURES / "hp_comware"
 

@@ -8,7 +8,7 @@ from network.devices.addresses import Route, parse_vrp_ipv6_routes
 from network.devices.names import abbreviate, expand
 from tests.helpers import ROOT
 
-CAPTURE = ROOT.parent / "shared" / "fixtures" / "device-captures" / "huawei_vrp"
+CAPTURE = ROOT / "tests" / "fixtures" / "device-captures" / "huawei_vrp"
 
 
 def test_the_real_vrp_ipv6_routing_table_capture() -> None:
