@@ -28,7 +28,8 @@ demo: $(STAMP)
 	@echo "   ... and the first rows of the NetBox import"
 	$(BIN)/egov plan export $(INVENTORY) --format netbox-csv | head -6
 	@echo
-	@echo "== 4. The lab twin: every device simulated over SSH on loopback, read and changed through the drivers"
+	@echo "== 4. The lab twin: every device simulated over SSH on loopback, read and changed through the drivers;"
+	@echo "   the rollout, and a wave killed (kill -9) with trial commits pending, then resumed"
 	scripts/demo_lab.sh $(INVENTORY)
 	@echo
 	@echo "== 5. Migrating a department's system onto the cloud: transfer, SHA-256/SM3 proof, tests, cutover"
