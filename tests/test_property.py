@@ -89,9 +89,8 @@ def textual(draw: st.DrawFn, base: Path = MINIMAL) -> tuple[str, bytes]:
         ) + raw[at:]
     if action == "truncate":
         return name, raw[:at]
-    return name, raw[:at] + draw(
-        st.sampled_from([b":", b"- ", b"[", b"{", b"&a ", b"*a", b"\t", b"'", b"!!int "])
-    )
+    punctuation = draw(st.sampled_from([b":", b"- ", b"[", b"{", b"&a ", b"*a", b"\t", b"'", b"!!int "]))
+    return name, raw[:at] + punctuation + raw[at:]  # inserted: the rest of the file stays
     +raw[at:]
 
 

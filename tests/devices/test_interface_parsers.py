@@ -1,4 +1,4 @@
-"""`display interface` parsers on the real captures (tests/fixtures/device-captures, copied with their provenance).
+"""`display interface` parsers on the real captures (tests/fixtures/device-captures, with provenance).
 
 Expected values are written by hand from reading each capture: VRP5 `Speed : 1000` is 1000 Mbit/s,
 VRP8 `Port BW: 10G` is 10000, Comware `Bandwidth: 1000000 kbps` is 1000.
