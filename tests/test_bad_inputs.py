@@ -56,6 +56,18 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> Inputs:
     text[8] = "  bad: [unclosed"
     (lock / "allocations.lock.yaml").write_text("\n".join(text) + "\n", encoding="utf-8")
     paths["a damaged lock"] = lock
+    value = base / "value" / "shanwei"  # a lock that parses, with one value that is no prefix
+    shutil.copytree(SHANWEI, value)
+    locked = (value / "allocations.lock.yaml").read_text(encoding="utf-8")
+    (value / "allocations.lock.yaml").write_text(
+        locked.replace('sw-cq: "2001:db8:8000::/36"', 'sw-cq: "not-a-prefix"', 1), encoding="utf-8"
+    )
+    paths["a lock with a bad value"] = value
+    beside = base / "beside" / "shanwei"  # an inventory whose own state directory holds a damaged ledger
+    shutil.copytree(SHANWEI, beside)
+    (beside.parent / "shanwei.state").mkdir()
+    (beside.parent / "shanwei.state" / "migration.sqlite").write_bytes(b"no SQLite here\n" * 40)
+    paths["an inventory beside a damaged ledger"] = beside
     lab = base / "lab.json"  # a loopback lab with nothing listening: for the journal cases
     lab.write_text(json.dumps({"devices": [_entry("127.0.0.1")]}), encoding="utf-8")
     paths["lab"] = lab
@@ -162,6 +174,20 @@ for _name, _argv in INVENTORY_COMMANDS.items():
     if _name in LOCK_READERS:
         CASES.append(Case(_name, "a damaged lock", _argv, 2, "{input}/allocations.lock.yaml"))
 CASES.append(Case("validate", "a damaged lock", INVENTORY_COMMANDS["validate"], 1, "allocations.lock.yaml"))
+for _name in ("rollout plan", "plan --check"):  # the file, and the key that is wrong
+    CASES.append(
+        Case(
+            _name,
+            "a lock with a bad value",
+            INVENTORY_COMMANDS[_name],
+            2,
+            "{input}/allocations.lock.yaml: sites.sw-cq",
+        )
+    )
+for _name in ("migrate status", "cloud plan"):  # the ledger in the inventory's own state directory
+    CASES.append(
+        Case(_name, "an inventory beside a damaged ledger", INVENTORY_COMMANDS[_name], 2, "migration.sqlite")
+    )
 for _name, _argv in LAB_COMMANDS.items():
     CASES.append(Case(_name, "a lab off loopback", _argv, 2, "{input}: device SW-CORE-01: host 192.0.2.1"))
     CASES.append(Case(_name, "a lab that is not JSON", _argv, 2, "{input}"))
