@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -43,3 +44,18 @@ def run_egov(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [str(executable), *args], cwd=cwd, capture_output=True, text=True, env=env, timeout=300, check=False
     )
+
+
+def lab_up(inventory: Path, cwd: Path, devices: str, conditions: dict[str, Any] | None = None) -> Path:
+    """`egov lab up --detach` for the devices matching ``devices`` (with these conditions); its lab.json.
+
+    The caller stops it with `egov lab down` (run in ``cwd``).
+    """
+    extra: list[str] = []
+    if conditions is not None:
+        path = cwd / "conditions.json"
+        path.write_text(json.dumps(conditions), encoding="utf-8")
+        extra = ["--conditions", str(path)]
+    up = run_egov("lab", "up", str(inventory), "--detach", "--devices", devices, *extra, cwd=cwd)
+    assert up.returncode == 0, up.stdout + up.stderr
+    return cwd / "lab.json"

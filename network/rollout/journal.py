@@ -257,25 +257,20 @@ class Journal:
 
     def open_trials(self, hostname: str | None = None) -> list[TrialRecord]:
         """Trials not yet settled (of one device, or all), oldest first."""
-        query = (
-            "SELECT id, run, hostname, change, started, seconds, pre_change, hash_before, outcome "
-            "FROM trials WHERE settled IS NULL"
-        )
-        args: tuple[object, ...] = ()
-        if hostname is not None:
-            query, args = query + " AND hostname = ?", (hostname,)
-        with self._lock:
-            rows = self._db.execute(query + " ORDER BY id", args).fetchall()
-        return [TrialRecord(*row) for row in rows]
+        return self.trials(hostname, open_only=True)
 
-    def trials(self, hostname: str | None = None) -> list[TrialRecord]:
-        """Every trial (of one device, or all), oldest first."""
+    def trials(self, hostname: str | None = None, open_only: bool = False) -> list[TrialRecord]:
+        """Every trial (of one device, or all; only those not yet settled), oldest first."""
+        where = [
+            clause
+            for clause, wanted in (("settled IS NULL", open_only), ("hostname = ?", hostname))
+            if wanted
+        ]
         query = (
             "SELECT id, run, hostname, change, started, seconds, pre_change, hash_before, outcome FROM trials"
+            + (" WHERE " + " AND ".join(where) if where else "")
         )
-        args: tuple[object, ...] = ()
-        if hostname is not None:
-            query, args = query + " WHERE hostname = ?", (hostname,)
+        args = (hostname,) if hostname is not None else ()
         with self._lock:
             rows = self._db.execute(query + " ORDER BY id", args).fetchall()
         return [TrialRecord(*row) for row in rows]

@@ -185,19 +185,23 @@ def _die(driver: EgovDriver) -> None:
     driver.device = None
 
 
+def _trial_left_by_a_dead_session(lab: dict[str, Listener], platform: str) -> tuple[str, EgovDriver]:
+    """A trial commit of 60 s made by a session that then died; the configuration before, a new session."""
+    first = _driver(lab, DEVICES[platform][0])
+    before = first.running_config()
+    first.load_merge_candidate(config=DEVICES[platform][1])
+    first.commit_config(revert_in=60)
+    _die(first)
+    return before, _driver(lab, DEVICES[platform][0])
+
+
 @pytest.mark.parametrize("platform", ["huawei_vrp8", "h3c_comware7"])
 def test_a_trial_outlives_the_session_that_made_it(
     lab: dict[str, Listener], fabric: Fabric, platform: str
 ) -> None:
     """A trial left by a dead session is taken over by a new one, confirmed, and stays."""
-    hostname, change = DEVICES[platform]
     fabric.conditions.trial_scale = 0.05  # 60 s (VRP8) / 1 min (Comware) run out in 3 s
-    first = _driver(lab, hostname)
-    before = first.running_config()
-    first.load_merge_candidate(config=change)
-    first.commit_config(revert_in=60)
-    _die(first)
-    second = _driver(lab, hostname)
+    before, second = _trial_left_by_a_dead_session(lab, platform)
     try:
         changed = second.running_config()
         assert not diff(platform, changed, before).empty, "the trial still holds the change"
@@ -218,14 +222,8 @@ def test_a_taken_over_trial_still_reverts_to_where_it_started(
     lab: dict[str, Listener], fabric: Fabric, platform: str
 ) -> None:
     """Taking a trial over never moves its rollback point: unconfirmed, the device goes back to before."""
-    hostname, change = DEVICES[platform]
     fabric.conditions.trial_scale = 0.05
-    first = _driver(lab, hostname)
-    before = first.running_config()
-    first.load_merge_candidate(config=change)
-    first.commit_config(revert_in=60)
-    _die(first)
-    second = _driver(lab, hostname)
+    before, second = _trial_left_by_a_dead_session(lab, platform)
     try:
         assert second.adopt_trial(60)
         time.sleep(3.5)

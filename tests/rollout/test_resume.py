@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import SHANWEI, run_egov
+from tests.helpers import SHANWEI, lab_up, run_egov
 
 PASSWORD = "resume-lab-password"  # a throwaway password for a lab on loopback
 ROLLOUT = """rollout:
@@ -40,24 +40,10 @@ def test_kill_9_then_resume(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     inventory = tmp_path / "shanwei"
     shutil.copytree(SHANWEI, inventory)
     (inventory / "rollout.yaml").write_text(ROLLOUT, encoding="utf-8")
-    conditions = tmp_path / "slow.json"
-    conditions.write_text(
-        json.dumps({"faults": {"SW-HQ-*-V*": {"kind": "slow", "delay": 0.03}}, "dad_seconds": 0.2})
-    )
     journal = tmp_path / "shanwei.state" / "rollout.sqlite"
     try:
-        up = run_egov(
-            "lab",
-            "up",
-            str(inventory),
-            "--detach",
-            "--devices",
-            "SW-HQ-*",
-            "--conditions",
-            str(conditions),
-            cwd=tmp_path,
-        )
-        assert up.returncode == 0, up.stderr
+        slow = {"faults": {"SW-HQ-*-V*": {"kind": "slow", "delay": 0.03}}, "dad_seconds": 0.2}
+        lab_up(inventory, tmp_path, "SW-HQ-*", slow)
         for wave in ("1", "2"):
             done = run_egov(
                 "rollout", "run", str(inventory), "--lab", "lab.json", "--wave", wave, cwd=tmp_path

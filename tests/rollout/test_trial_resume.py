@@ -24,7 +24,7 @@ import pytest
 from network.devices.collect import targets_from_lab
 from network.devices.drivers import driver_for
 from network.rollout.journal import config_hash
-from tests.helpers import SHANWEI, run_egov
+from tests.helpers import SHANWEI, lab_up, run_egov
 
 PASSWORD = "trial-resume-lab-password"  # a throwaway password for a lab on loopback
 DEVICES = {  # the trial-commit platforms of 华侨管理区 (sw-hq)
@@ -95,23 +95,9 @@ def test_kill_9_in_postcheck_then_resume(
         f"rollout:\n  workers: 4\n  waves:\n    - {{name: trials, devices: {json.dumps(devices)}}}\n",
         encoding="utf-8",
     )
-    conditions = tmp_path / "conditions.json"
-    conditions.write_text(json.dumps({"dad_seconds": DAD_SECONDS, "trial_scale": TRIAL_SCALE}))
     journal = tmp_path / "shanwei.state" / "rollout.sqlite"
-    lab = tmp_path / "lab.json"
     try:
-        up = run_egov(
-            "lab",
-            "up",
-            str(inventory),
-            "--detach",
-            "--devices",
-            "SW-HQ-*",
-            "--conditions",
-            str(conditions),
-            cwd=tmp_path,
-        )
-        assert up.returncode == 0, up.stderr
+        lab = lab_up(inventory, tmp_path, "SW-HQ-*", {"dad_seconds": DAD_SECONDS, "trial_scale": TRIAL_SCALE})
         before = _read_back(lab, devices)
         killed = _kill_in_postcheck(tmp_path, inventory, journal, devices)
         trials = _rows(journal, "SELECT hostname, outcome FROM trials")
