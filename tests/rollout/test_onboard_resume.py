@@ -13,55 +13,23 @@ import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from network.devices.collect import Target
-from network.devices.drivers import driver_for
-from network.lab.device import build_fabric
-from network.lab.server import Lab, run_in_thread, stop_in_thread
 from network.programme.sources import read_snapshot
 from network.rollout import onboard as onboarding
 from network.rollout.context import Context, load_context
 from network.rollout.journal import Journal
 from network.rollout.transaction import holds
 from tests.helpers import SHANWEI
+from tests.rollout.test_engine_lab import Twin
 
-PASSWORD = "onboard-resume-lab-password"  # a throwaway password for a lab on loopback
 GATEWAYS = ("SW-HQ-CORE-01", "SW-CORE-01")
 TRIAL_SCALE = 0.05  # trial_seconds 60 (VRP8 `commit trial 60`, Comware `delay 1`) run out in 3 s
 
 
-class Gateways:
-    """The two gateways on a twin in this process, with targets and an opener."""
-
-    def __init__(self, context: Context) -> None:
-        fabric = build_fabric(context.inventory)
-        fabric.devices = {h: d for h, d in fabric.devices.items() if h in GATEWAYS}
-        fabric.conditions.dad_seconds = 0.3
-        fabric.conditions.trial_scale = TRIAL_SCALE
-        self.lab = Lab(fabric, "egov", PASSWORD)
-        self.loop, listeners = run_in_thread(self.lab)
-        self.targets = {x.hostname: Target(x.hostname, x.host, x.port, x.platform, "egov") for x in listeners}
-
-    def open(self, target: Target) -> Any:
-        driver = driver_for(target.platform)(
-            target.host, "egov", PASSWORD, timeout=10, optional_args={"port": target.port}
-        )
-        driver.open()
-        return driver
-
-    def running(self, hostname: str) -> str:
-        driver = self.open(self.targets[hostname])
-        try:
-            return str(driver.running_config())
-        finally:
-            driver.close()
-
-
 @pytest.fixture(params=["huawei_vrp8", "h3c_comware7"])
-def setting(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Context, Gateways, Journal]]:
+def setting(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Context, Twin, Journal]]:
     inventory = tmp_path / "shanwei"
     shutil.copytree(SHANWEI, inventory)
     (inventory / "rollout.yaml").write_text("rollout:\n  trial_seconds: 60\n", encoding="utf-8")
@@ -81,11 +49,12 @@ def setting(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Co
         devices.write_text(text, encoding="utf-8")
     context = load_context(inventory)
     assert {context.inventory.device_by_hostname[h].platform for h in GATEWAYS} == {request.param}
-    gateways = Gateways(context)
+    gateways = Twin(context, set(GATEWAYS))  # the rollout tests' twin, in this process
+    gateways.fabric.conditions.trial_scale = TRIAL_SCALE
     journal = Journal(tmp_path / "shanwei.state" / "rollout.sqlite")
     yield context, gateways, journal
     journal.close()
-    stop_in_thread(gateways.lab, gateways.loop)
+    gateways.close()
 
 
 def _interrupt(*_: object) -> None:
@@ -94,7 +63,7 @@ def _interrupt(*_: object) -> None:
 
 @pytest.mark.parametrize("late", [False, True], ids=["rerun-in-time", "rerun-after-the-trial-ran-out"])
 def test_an_interrupted_onboarding_is_settled_by_the_next_run(
-    setting: tuple[Context, Gateways, Journal], monkeypatch: pytest.MonkeyPatch, late: bool
+    setting: tuple[Context, Twin, Journal], monkeypatch: pytest.MonkeyPatch, late: bool
 ) -> None:
     context, gateways, journal = setting
     plan = onboarding.plan_onboarding(context, "sw-hq-gaj")
@@ -124,7 +93,7 @@ def test_an_interrupted_onboarding_is_settled_by_the_next_run(
 
 
 def test_an_interrupted_cutover_is_settled_by_resume(
-    setting: tuple[Context, Gateways, Journal], monkeypatch: pytest.MonkeyPatch
+    setting: tuple[Context, Twin, Journal], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     context, gateways, journal = setting
     first = onboarding.onboard(context, journal, "sw-czj", gateways.targets, gateways.open)
