@@ -200,77 +200,122 @@ def _vrp_properties(interface: InterfaceState, line: str) -> None:
         interface.mac_address = match.group("mac")
 
 
-# --- H3C Comware 7 ------------------------------------------------------------------------------
+# --- H3C Comware 5 and 7 ---------------------------------------------------------------------------
+# Shapes seen in real captures (ntc-templates' hp_comware tests): Comware 7 starts a block with the name
+# alone, then `Current state: UP`; Comware 5 with ` NAME current state: UP` on one line. Physical ports
+# print their counters indented (` Input (total):  N packets, N bytes`), MSR routers on two lines
+# (`Input:` then `  N packets, N bytes`); an `IPv4 traffic statistics:` section repeats `Input: N packets`
+# for one family only, so totals are taken from `(total)` lines where a block has them. Bandwidth may be
+# `1000000kbps`, the MTU `Maximum Transmit Unit`, the MAC `Hardware Address`; some ports print no line
+# protocol state (then the port's own state counts).
 
-_CW_STATE = re.compile(r"^Current state: (?P<state>.+?)\s*$")
-_CW_PROTOCOL = re.compile(r"^Line protocol state: (?P<state>\S+)")
-_CW_DESCRIPTION = re.compile(r"^Description: ?(?P<text>.*?)\s*$")
-_CW_BANDWIDTH = re.compile(r"^Bandwidth: (?P<kbps>\d+) kbps")  # kbit/s
-_CW_MTU = re.compile(r"^Maximum transmission unit: (?P<mtu>\d+)")
-_CW_MAC = re.compile(r"hardware address: (?P<mac>[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4})")
-_CW_TOTAL = re.compile(
-    r"^(?P<dir>Input|Output)(?: \(total\))?:\s*(?P<p>\d+) packets, (?P<b>\d+) bytes(?:, (?P<d>\d+) drops)?"
+_CW_STATE = re.compile(r"^Current state\s*:\s*(?P<state>.+?)\s*$", re.IGNORECASE)
+_CW5_HEAD = re.compile(r"^\s?(?P<name>[A-Za-z][\w./:-]*\d) current state\s*:\s*(?P<state>.+?)\s*$")
+_CW_PROTOCOL = re.compile(r"^Line protocol (?:current )?state\s*:\s*(?P<state>\S+)", re.IGNORECASE)
+_CW_DESCRIPTION = re.compile(r"^Description\s*: ?(?P<text>.*?)\s*$")
+_CW_BANDWIDTH = re.compile(r"^Bandwidth\s*:\s*(?P<kbps>\d+)\s*kbps", re.IGNORECASE)  # kbit/s
+_CW_MTU = re.compile(
+    r"^(?:Maximum transmi(?:ssion|t) unit|The Maximum Transmit Unit(?: is)?)\s*:?\s*(?P<mtu>\d+)",
+    re.IGNORECASE,
 )
+_CW_MAC = re.compile(
+    r"hardware address(?: is)?\s*:?\s*(?P<mac>[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4})", re.IGNORECASE
+)
+_CW_TOTAL = re.compile(
+    r"^(?P<dir>[Ii]nput|[Oo]utput)(?P<total> \(total\))?\s*:\s*(?P<p>\d+) packets, (?P<b>\d+) bytes"
+    r"(?:, (?P<d>\d+) drops)?"
+)
+_CW5_PACKETS = re.compile(
+    r"^(?P<p>\d+) packets (?P<dir>input|output), (?P<b>\d+) bytes(?:, (?P<d>\d+) drops)?"
+)
+_CW5_SPEED = re.compile(r"^(?P<n>\d+)(?P<unit>[MG])bps-speed mode")
+_CW_BARE_TOTAL = re.compile(r"^(?P<p>\d+) packets, (?P<b>\d+) bytes(?:, (?P<d>\d+) drops)?")
 _CW_IN_ERRORS = re.compile(r"^Input:\s*(?P<e>\d+) input errors")
 _CW_OUT_ERRORS = re.compile(r"^Output:\s*(?P<e>\d+) output errors")
 _CW_NAME = re.compile(r"^(?P<name>[A-Za-z][\w./:-]*\d)\s*$")
 
 
 def parse_comware_interfaces(text: str) -> dict[str, InterfaceState]:
-    """``display interface`` of Comware 7, by interface name."""
+    """``display interface`` of Comware 5 and 7, by interface name (empty when none is found)."""
     out: dict[str, InterfaceState] = {}
     lines = text.splitlines()
     starts = [
         i
         for i, line in enumerate(lines)
-        if _CW_NAME.match(line) and i + 1 < len(lines) and _CW_STATE.match(lines[i + 1])
+        if _CW5_HEAD.match(line)
+        or (_CW_NAME.match(line) and i + 1 < len(lines) and _CW_STATE.match(lines[i + 1].strip()))
     ]
-    for start, end in zip(starts, [*starts[1:], len(lines)], strict=True):
+    for start, end in zip(starts, [*starts[1:], len(lines)], strict=False):
         interface = _comware_interface(lines[start:end])
         out[interface.name] = interface
     return out
 
 
 def _comware_interface(block: list[str]) -> InterfaceState:
-    name = block[0].strip()
-    state_match = _CW_STATE.match(block[1])
-    state = state_match.group("state") if state_match else ""
-    interface = InterfaceState(name=name, enabled="Administratively" not in state, up=False)
-    direction = ""
-    for line in block[2:]:
-        if line.startswith(("Input", "Output")):
-            direction = "Input" if line.startswith("Input") else "Output"
-        elif direction and line.startswith(" "):
-            _casts(interface.counters, line, direction)
-        if not _comware_counters(interface.counters, line):
-            _comware_properties(interface, line)
+    head = _CW5_HEAD.match(block[0])
+    if head is not None:  # Comware 5: the name and its state on one line
+        name, state, rest = head.group("name"), head.group("state"), block[1:]
+    else:
+        state_match = _CW_STATE.match(block[1].strip())
+        name, state, rest = block[0].strip(), state_match.group("state") if state_match else "", block[2:]
+    interface = InterfaceState(name=name, enabled="ADMINISTRATIVELY" not in state.upper(), up=False)
+    protocol: str | None = None
+    direction, waiting = "", ""
+    totals: set[str] = set()
+    for line in rest:
+        stripped = line.strip()
+        if stripped.startswith(("Input", "Output")):
+            direction = "Input" if stripped.startswith("Input") else "Output"
+            waiting = direction if stripped in ("Input:", "Output:") else ""  # MSR: numbers follow
+        elif direction and line[:1] in (" ", "\t") and re.search(r"unicasts|broadcasts|multicasts", line):
+            _casts(interface.counters, stripped, direction)
+        if waiting and (bare := _CW_BARE_TOTAL.match(stripped)):
+            _comware_total(interface.counters, waiting, bare, totals, total=False)
+            waiting = ""
+        elif (match := _CW_PROTOCOL.match(stripped)) and protocol is None:
+            protocol = match.group("state")
+        elif not _comware_counters(interface.counters, stripped, totals):
+            _comware_properties(interface, stripped)
+    interface.up = (protocol if protocol is not None else state).upper().startswith("UP")
     return interface
 
 
 def _comware_properties(interface: InterfaceState, line: str) -> None:
-    if match := _CW_PROTOCOL.match(line):
-        interface.up = match.group("state").upper().startswith("UP")
-    elif (match := _CW_DESCRIPTION.match(line)) and not interface.description:
+    if (match := _CW_DESCRIPTION.match(line)) and not interface.description:
         interface.description = match.group("text")
-    elif match := _CW_BANDWIDTH.match(line):
+    elif (match := _CW_BANDWIDTH.match(line)) and interface.speed is None:
         interface.speed = round(int(match.group("kbps")) / 1000)  # kbit/s -> Mbit/s
-    elif match := _CW_MTU.match(line):
+    elif (match := _CW_MTU.match(line)) and interface.mtu is None:
         interface.mtu = int(match.group("mtu"))
+    elif (match := _CW5_SPEED.match(line)) and interface.speed is None:  # Comware 5: `1000Mbps-speed mode`
+        interface.speed = _mbit(match.group("n"), match.group("unit"))
     if (match := _CW_MAC.search(line)) and not interface.mac_address:
         interface.mac_address = match.group("mac")
 
 
-def _comware_counters(counters: InterfaceCounters, line: str) -> bool:
+def _comware_total(
+    counters: InterfaceCounters, direction: str, match: re.Match[str], totals: set[str], total: bool
+) -> None:
+    """Packets, octets (and drops) of one direction; a `(total)` line wins over a per-family one."""
+    if direction in totals and not total:
+        return
+    if total:
+        totals.add(direction)
+    packets, octets = int(match.group("p")), int(match.group("b"))
+    drops = int(match.group("d")) if match.group("d") is not None else None
+    if direction == "Input":
+        counters.rx_packets, counters.rx_octets = packets, octets
+        counters.rx_discards = drops if drops is not None else counters.rx_discards
+    else:
+        counters.tx_packets, counters.tx_octets = packets, octets
+        counters.tx_discards = drops if drops is not None else counters.tx_discards
+
+
+def _comware_counters(counters: InterfaceCounters, line: str, totals: set[str]) -> bool:
     """Apply a totals or errors line; False when the line is not one."""
-    if match := _CW_TOTAL.match(line):
-        packets, octets = int(match.group("p")), int(match.group("b"))
-        drops = int(match.group("d")) if match.group("d") is not None else None
-        if match.group("dir") == "Input":
-            counters.rx_packets, counters.rx_octets = packets, octets
-            counters.rx_discards = drops if drops is not None else counters.rx_discards
-        else:
-            counters.tx_packets, counters.tx_octets = packets, octets
-            counters.tx_discards = drops if drops is not None else counters.tx_discards
+    if match := _CW_TOTAL.match(line) or _CW5_PACKETS.match(line):
+        total = "total" in match.groupdict() and match.group("total") is not None
+        _comware_total(counters, match.group("dir").capitalize(), match, totals, total=total)
     elif match := _CW_IN_ERRORS.match(line):
         counters.rx_errors = int(match.group("e"))
     elif match := _CW_OUT_ERRORS.match(line):

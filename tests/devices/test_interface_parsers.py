@@ -211,7 +211,9 @@ EXPECTED: list[tuple[Path, str, dict[str, Any]]] = [
     (
         COMWARE / "hp_comware_display_interface1.txt",
         "Bridge-Aggregation41",
-        dict(up=False, speed=160000, description="Servers"),
+        # No `Line protocol state` line (a layer-2 aggregate): its own `Current state: UP` counts, as
+        # ntc-templates' expected parse has it (line_status UP); this was read as down before.
+        dict(up=True, speed=160000, description="Servers"),
     ),
 ]
 
