@@ -13,9 +13,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from network.devices.facts import Ipv6Neighbor
+from network.devices.facts import Ipv6Neighbor, key_values
 from network.devices.names import expand
 
 PREFERRED, TENTATIVE, DUPLICATE = "preferred", "tentative", "duplicate"
@@ -62,7 +62,8 @@ _VRP_HEADER = re.compile(r"^(?P<name>\S+) current state : ")
 _COMWARE_HEADER = re.compile(r"^(?P<name>[A-Za-z][\w/.:-]*\d)\s*$")
 _IOS_HEADER = re.compile(r"^(?P<name>\S+) is (?:administratively )?(?:up|down)")
 _IPV4 = re.compile(
-    r"^\s*Internet [Aa]ddress(?: is|:)(?: negotiated,)? (?P<address>\d+\.\d+\.\d+\.\d+)/(?P<length>\d+)"
+    r"^\s*Internet [Aa]ddress(?: is|:)(?: negotiated,| allocated by DHCP,)?"
+    r" (?P<address>\d+\.\d+\.\d+\.\d+)/(?P<length>\d+)"
 )
 
 
@@ -102,6 +103,47 @@ def parse_ios_ipv6_brief(text: str, prefix_lengths: dict[str, int] | None = None
             state = _MARKS.get(match.group("mark") or "", PREFERRED)
             out.append(InterfaceAddress(interface, address, lengths.get(address, 64), 6, state))
     return out
+
+
+@dataclass(frozen=True)
+class Ipv6Brief:
+    """One row of VRP ``display ipv6 interface brief``: states and the global addresses listed under it."""
+
+    interface: str
+    enabled: bool
+    up: bool
+    protocol_up: bool
+    addresses: tuple[str, ...] = ()
+
+
+_VRP_IPV6_ROW = re.compile(
+    r"^(?P<name>[A-Za-z][\w./:-]*\d)\s+(?P<phy>[*^]?(?:up|down))\S*\s+(?P<protocol>(?:up|down)\S*)\s*$"
+)
+_VRP_IPV6_ADDRESS = re.compile(
+    r"^(?:\[IPv6 Address\])?\s+(?P<address>[0-9A-Fa-f:]*:[0-9A-Fa-f:]*|unassigned)\s*$"
+)
+
+
+def parse_vrp_ipv6_brief(text: str) -> list[Ipv6Brief]:
+    """VRP ``display ipv6 interface brief``: a row per interface (``*down`` administratively down), then
+    ``[IPv6 Address] 2001:DB8::1`` and one more line per further address (``unassigned`` when none).
+    Written from the layout in Huawei's command reference: no public capture of it was found."""
+    rows: list[Ipv6Brief] = []
+    for line in text.splitlines():
+        if match := _VRP_IPV6_ROW.match(line.strip()):
+            phy = match.group("phy")
+            rows.append(
+                Ipv6Brief(
+                    match.group("name"),
+                    not phy.startswith("*"),
+                    phy.startswith("up"),
+                    match.group("protocol").startswith("up"),
+                )
+            )
+        elif rows and (match := _VRP_IPV6_ADDRESS.match(line)) and match.group("address") != "unassigned":
+            last = rows[-1]
+            rows[-1] = replace(last, addresses=(*last.addresses, match.group("address").lower()))
+    return rows
 
 
 _COMWARE_NEIGHBOR = re.compile(
@@ -181,21 +223,37 @@ class Route:
 
 
 def parse_vrp_ipv6_routes(text: str) -> list[Route]:
-    """VRP ``display ipv6 routing-table verbose`` through ntc-templates' template for it."""
-    from ntc_templates.parse import parse_output  # noqa: PLC0415 - TextFSM loads only when routes are read
+    """VRP ``display ipv6 routing-table verbose``: one block of ``Key : value`` pairs per route, from
+    ``Destination : X  PrefixLength : N`` on (``Age : 93545sec``)."""
+    routes: list[Route] = []
+    fields: dict[str, str] = {}
 
-    rows = parse_output(platform="huawei_vrp", command="display ipv6 routing-table verbose", data=text)
-    return [
-        Route(
-            destination=row["destination"].lower(),
-            prefix_length=int(row["prefix_length"]),
-            next_hop=row["next_hop"].lower(),
-            protocol=row["protocol"],
-            interface=row["interface"],
-            preference=int(row["preference"] or 0),
-            cost=int(row["cost"] or 0),
-            active=row["state"].startswith("Active"),
-            age=int(row["age"].removesuffix("sec")) if row["age"].removesuffix("sec").isdigit() else None,
-        )
-        for row in rows
-    ]
+    def flush() -> None:
+        length = fields.get("PrefixLength", "")
+        if "Destination" in fields and length.isdigit():
+            age = fields.get("Age", "").removesuffix("sec")
+            routes.append(
+                Route(
+                    destination=fields["Destination"].lower(),
+                    prefix_length=int(length),
+                    next_hop=fields.get("NextHop", "").lower(),
+                    protocol=fields.get("Protocol", ""),
+                    interface=fields.get("Interface", ""),
+                    preference=_number(fields.get("Preference", "")),
+                    cost=_number(fields.get("Cost", "")),
+                    active=fields.get("State", "").startswith("Active"),
+                    age=int(age) if age.isdigit() else None,
+                )
+            )
+        fields.clear()
+
+    for line in text.splitlines():
+        if line.strip().startswith("Destination"):
+            flush()
+        fields.update(key_values(line))
+    flush()
+    return routes
+
+
+def _number(text: str) -> int:
+    return int(text) if text.isdigit() else 0

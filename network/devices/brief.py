@@ -44,6 +44,9 @@ def _speed(tag: str | None) -> int | None:
     return round(float(match.group("value")) * _MBIT[match.group("unit")]) if match else None
 
 
+_VRP_PHY = re.compile(r"^[*^]?(?:up|down)")
+
+
 def parse_vrp_brief(text: str) -> list[InterfaceBrief]:
     """Rows of VRP ``display interface brief``, trunk members linked to their trunk."""
     rows: list[InterfaceBrief] = []
@@ -54,7 +57,9 @@ def parse_vrp_brief(text: str) -> list[InterfaceBrief]:
             in_table = True
             continue
         columns = line.split()
-        if not in_table or len(columns) != 7:
+        if not in_table or len(columns) != 7 or not (columns[5].isdigit() and columns[6].isdigit()):
+            continue
+        if not _VRP_PHY.match(columns[1]):
             continue
         name_match = _NAME.match(columns[0])
         if name_match is None:
@@ -82,6 +87,10 @@ def parse_vrp_brief(text: str) -> list[InterfaceBrief]:
     return rows
 
 
+_COMWARE_LINK = frozenset({"UP", "DOWN", "ADM", "Stby"})
+_COMWARE_NAME = re.compile(r"^[A-Za-z][\w./:-]*\d$")
+
+
 def parse_comware_brief(text: str) -> list[InterfaceBrief]:
     """Rows of Comware ``display interface brief`` (route mode and bridge mode tables)."""
     rows: list[InterfaceBrief] = []
@@ -93,8 +102,9 @@ def parse_comware_brief(text: str) -> list[InterfaceBrief]:
         if line.startswith("Interface") and "Speed" in line:
             mode = "bridge"
             continue
-        if not line.strip() or line.startswith(("The brief", "Link:", "Protocol:", "Speed", "Type:")):
-            continue  # blank lines and legends
+        columns = line.split()
+        if len(columns) < 2 or columns[1] not in _COMWARE_LINK or not _COMWARE_NAME.match(columns[0]):
+            continue  # blank lines, legends ("Brief information on interfaces in route mode:", "Duplex: ...")
         if mode == "route":
             rows.append(_comware_route_row(line))
         elif mode == "bridge":
@@ -109,7 +119,7 @@ def _comware_route_row(line: str) -> InterfaceBrief:
         name=name,
         enabled=link != "ADM",
         up=link == "UP",
-        protocol_up=protocol.startswith("UP"),
+        protocol_up=protocol.startswith("UP") or (protocol == "--" and link == "UP"),  # "--": no protocol
         standby=link == "Stby",
         address="" if address == "--" else address,
         description="" if description == "--" else description,

@@ -37,6 +37,7 @@ from network.devices.facts import (
     Ipv6Neighbor,
     Version,
     parse_comware_version,
+    parse_ios_ipv6_neighbors,
     parse_ios_version,
     parse_serial,
     parse_vrp_ipv6_neighbors,
@@ -257,22 +258,9 @@ class IosDriver(EgovDriver):
         return ipv4 + parse_ios_ipv6_brief(self._send("show ipv6 interface brief"), lengths)
 
     def ipv6_neighbors(self) -> list[Ipv6Neighbor]:
-        """``show ipv6 neighbors`` through ntc-templates."""
-        from ntc_templates.parse import parse_output  # noqa: PLC0415
-
-        rows = parse_output(
-            platform="cisco_ios", command="show ipv6 neighbors", data=self._send("show ipv6 neighbors")
-        )
-        return [
-            Ipv6Neighbor(
-                address=row["address"].lower(),
-                mac=row["mac_address"],
-                interface=expand(row["interface"], self.platform),
-                state=row["type"],
-                age=int(row["age"]) * 60 if row["age"].isdigit() else None,  # IOS prints minutes
-            )
-            for row in rows
-        ]
+        """``show ipv6 neighbors``, interface names expanded (``Gi0/0/1`` -> ``GigabitEthernet0/0/1``)."""
+        entries = parse_ios_ipv6_neighbors(self._send("show ipv6 neighbors"))
+        return [_expanded(entry, self.platform) for entry in entries]
 
     def _apply(self, lines: tuple[str, ...], trial_seconds: int | None) -> None:
         self._configure(lines)

@@ -11,9 +11,12 @@ import re
 from dataclasses import dataclass
 
 _VERSION = re.compile(r"^VRP \(R\) software, Version (?P<major>\d+)\.(?P<minor>\d+)\s*\((?P<detail>[^)]*)\)")
-_UPTIME = re.compile(r"^(?:HUAWEI|Huawei) (?P<model>\S+)(?: [A-Za-z]+)? uptime is (?P<uptime>.+?)\s*$")
-_DURATION = re.compile(r"(?P<n>\d+)\s*(?P<unit>week|day|hour|minute|second)s?")
-_SECONDS = {"week": 604_800, "day": 86_400, "hour": 3_600, "minute": 60, "second": 1}
+# "HUAWEI NE40E-X8A uptime is", "Huawei AR6280 Router uptime is", "HUAWEI ATN 910C-B uptime is",
+# "Quidway S7706 Terabit Routing Switch uptime is": the model, then perhaps words that describe it.
+_UPTIME = re.compile(r"^(?:HUAWEI|Huawei|Quidway) (?P<model>.+?) uptime is (?P<uptime>.+?)\s*$")
+_DESCRIPTIVE = re.compile(r"^[A-Z][a-z]+$")  # "Router", "Terabit", "Switch": not part of a model
+_DURATION = re.compile(r"(?P<n>\d+)\s*(?P<unit>year|week|day|hour|minute|second)s?")
+_SECONDS = {"year": 31_536_000, "week": 604_800, "day": 86_400, "hour": 3_600, "minute": 60, "second": 1}
 
 
 @dataclass(frozen=True)
@@ -43,8 +46,19 @@ class ParseError(ValueError):
     """Output that is not what the command prints (wrong command, truncated session)."""
 
 
+def _model(words: str) -> str:
+    """``AR6280 Router`` -> ``AR6280``, ``ATN 910C-B`` stays, ``S7706 Terabit Routing Switch`` -> S7706."""
+    kept: list[str] = []
+    for word in words.split():
+        if kept and _DESCRIPTIVE.match(word):
+            break
+        kept.append(word)
+    return " ".join(kept)
+
+
 def parse_uptime(text: str) -> int:
-    """Seconds from ``161 days, 0 hour, 20 minutes`` or ``1 week, 2 days, 3 hours, 4 minutes``."""
+    """Seconds from ``161 days, 0 hour, 20 minutes`` or ``2 years, 1 week, 2 days, 3 hours, 4 minutes``
+    (a year is 365 days, as IOS counts it)."""
     return sum(int(m.group("n")) * _SECONDS[m.group("unit")] for m in _DURATION.finditer(text))
 
 
@@ -56,7 +70,7 @@ def parse_vrp_version(text: str) -> Version:
         if version is None and (match := _VERSION.match(line.strip())):
             version = match
         elif model is None and (match := _UPTIME.match(line.strip())):
-            model, uptime = match.group("model"), parse_uptime(match.group("uptime"))
+            model, uptime = _model(match.group("model")), parse_uptime(match.group("uptime"))
     if version is None:
         raise ParseError(
             "no 'VRP (R) software, Version' line: is this `display version` of a Huawei VRP device?"
@@ -65,10 +79,13 @@ def parse_vrp_version(text: str) -> Version:
     return Version("Huawei", model or "", os_version, int(version.group("major")), uptime)
 
 
+# Comware 7 "H3C Comware Software, Version 7.1.070, Release 6616P51"; Comware 5 prints "H3C Comware Platform
+# Software" and then "Comware Software, Version 5.20, Release 2202"; HPE-branded devices say HPE.
 _COMWARE = re.compile(
-    r"^H3C Comware Software, Version (?P<major>\d+)\.(?P<rest>\S+?),?\s*(?P<release>Release \S+)?$"
+    r"^(?:(?:H3C|HPE|HP) )?Comware Software, Version (?P<major>\d+)\.(?P<rest>[^\s,]+),?"
+    r"\s*(?P<release>Release \S+)?"
 )
-_COMWARE_UPTIME = re.compile(r"^H3C (?P<model>\S+) uptime is (?P<uptime>.+?)\s*$")
+_COMWARE_UPTIME = re.compile(r"^(?:H3C|HPE|HP) (?P<model>.+?) uptime is (?P<uptime>.+?)\s*$")
 _SERIAL = re.compile(
     r"^\s*(?:DEVICE_SERIAL_NUMBER|ESN of (?:master|slot \d+))\s*:\s*(?P<serial>\S+)", re.MULTILINE
 )
@@ -82,7 +99,7 @@ def parse_comware_version(text: str) -> Version:
         if version is None and (match := _COMWARE.match(line.strip())):
             version = match
         elif model is None and (match := _COMWARE_UPTIME.match(line.strip())):
-            model, uptime = match.group("model"), parse_uptime(match.group("uptime"))
+            model, uptime = _model(match.group("model")), parse_uptime(match.group("uptime"))
     if version is None:
         raise ParseError("no 'H3C Comware Software, Version' line: is this `display version` of Comware?")
     os_version = f"{version.group('major')}.{version.group('rest')}"
@@ -93,25 +110,45 @@ def parse_comware_version(text: str) -> Version:
 
 def parse_serial(text: str) -> str:
     """The serial number from VRP ``display esn`` or Comware ``display device manuinfo`` ("" if none)."""
+    chassis = re.search(r"(?ms)^Chassis self:\s*$(?P<body>.*?)(?=^\S|\Z)", text)
+    if chassis:  # a chassis device: the chassis's own serial, not a board's ("" when it cannot tell)
+        text = chassis.group("body")
     match = _SERIAL.search(text)
     return match.group("serial") if match else ""
 
 
-def parse_ios_version(text: str) -> Version:
-    """Facts from IOS ``show version`` through ntc-templates (``VERSION``, ``HARDWARE``, ``SERIAL``)."""
-    from ntc_templates.parse import parse_output  # noqa: PLC0415 - TextFSM loads only when IOS is parsed
+# "Cisco IOS Software, C1900 Software (C1900-UNIVERSALK9-M), Version 15.1(4)M8, RELEASE SOFTWARE (fc2)",
+# "IOS (tm) 2500 Software (C2500-J-L), Version 11.2(5)P, ...",
+# debug builds "... Experimental Version 17.6.20210302:012459 [...]".
+_IOS_VERSION = re.compile(r"^(?:Cisco IOS Software|IOS \(tm\)).*?\bVersion (?P<version>[^\s,]+)")
+_IOS_UPTIME = re.compile(r"^(?P<hostname>\S+) uptime is (?P<uptime>.+?)\s*$")
+# "cisco WS-C3750X-24S (PowerPC405) processor (revision A0) with 524288K bytes of memory.",
+# "Cisco CISCO1941/K9 (revision 1.0) with 491520K/32768K bytes of memory.",
+# "Allen-Bradley 1783-CMS20DN (ARM) processor ..."
+_IOS_MODEL = re.compile(r"^(?:[Cc]isco|Allen-Bradley) (?P<model>\S+) \(.*bytes of .*memory")
+_IOS_SERIAL = re.compile(r"^Processor board ID (?P<serial>[^\s,]+)")
 
-    rows = parse_output(platform="cisco_ios", command="show version", data=text)
-    if not rows or not rows[0].get("version"):
+
+def parse_ios_version(text: str) -> Version:
+    """Facts from IOS and IOS-XE ``show version``: the ``Cisco IOS Software`` (or old ``IOS (tm)``) line's
+    version, ``HOST uptime is ...`` (years count 365 days), ``cisco MODEL (...) processor``, the first
+    ``Processor board ID``. Raises ParseError when there is no version line."""
+    version = hostname = model = serial = ""
+    uptime = None
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not version and (match := _IOS_VERSION.match(line)):
+            version = match.group("version")
+        elif uptime is None and (match := _IOS_UPTIME.match(line)):
+            hostname, uptime = match.group("hostname"), parse_uptime(match.group("uptime"))
+        elif not model and (match := _IOS_MODEL.match(line)):
+            model = match.group("model")
+        elif not serial and (match := _IOS_SERIAL.match(line)):
+            serial = match.group("serial")
+    if not version:
         raise ParseError("no 'Cisco IOS Software, … Version' line: is this `show version` of Cisco IOS?")
-    row = rows[0]
-    hardware = row.get("hardware") or [""]
-    serial = row.get("serial") or [""]
-    leading = re.match(r"\d+", row["version"])
-    major = int(leading.group(0)) if leading else 0
-    model = hardware[0].removesuffix("/K9")
-    uptime = parse_uptime(row.get("uptime", ""))
-    return Version("Cisco", model, row["version"], major, uptime, serial[0], row.get("hostname", ""))
+    leading = re.match(r"\d+", version)
+    return Version("Cisco", model, version, int(leading.group(0)) if leading else 0, uptime, serial, hostname)
 
 
 @dataclass(frozen=True)
@@ -129,10 +166,21 @@ class Ipv6Neighbor:
 
 # "Key : value" pairs, several per line; a value may be empty ("VPN name :") and has single spaces only.
 _FIELD = re.compile(r"(?P<key>[A-Za-z][A-Za-z0-9 -]*?)\s*: ?(?P<value>\S+(?: \S+)*)?")
+
+
+def key_values(line: str) -> dict[str, str]:
+    """The ``Key : value`` pairs of one line of a VRP detail display (several per line)."""
+    return {m.group("key").strip(): (m.group("value") or "").strip() for m in _FIELD.finditer(line)}
+
+
 _AGE = re.compile(r"(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?(?:(?P<s>\d+)s)?")
 
 
 def _age(text: str) -> int | None:
+    """``00h05m12s`` (routers) or a plain number (CloudEngine: ``Age : 75``, read as seconds like the
+    ``Age`` column of Comware's table; Huawei's reference does not name the unit)."""
+    if text.isdigit():
+        return int(text)
     match = _AGE.fullmatch(text)
     if not text or match is None or not any(match.groups()):
         return None
@@ -162,9 +210,34 @@ def parse_vrp_ipv6_neighbors(text: str) -> list[Ipv6Neighbor]:
     for line in text.splitlines():
         if line.strip().startswith("IPv6 Address"):
             flush()
-        for match in _FIELD.finditer(line):
-            fields[match.group("key").strip()] = (match.group("value") or "").strip()
+        fields.update(key_values(line))
     flush()
+    return out
+
+
+# "2001:DB8::1    0 aabb.cc00.0100  REACH Gi0/1":
+# address, age in minutes or "-", MAC or "-", state, interface.
+_IOS_NEIGHBOR = re.compile(
+    r"^(?P<address>[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*)\s+(?P<age>\d+|-)\s+(?P<mac>[0-9a-fA-F]{4}\.[0-9a-fA-F]{4}\.[0-9a-fA-F]{4}|-)"
+    r"\s+(?P<state>[A-Z]+)\s+(?P<interface>\S+)\s*$"
+)
+
+
+def parse_ios_ipv6_neighbors(text: str) -> list[Ipv6Neighbor]:
+    """Rows of IOS ``show ipv6 neighbors`` (the age is in minutes; ``-`` for a static entry)."""
+    out = []
+    for line in text.splitlines():
+        if match := _IOS_NEIGHBOR.match(line.strip()):
+            age = match.group("age")
+            out.append(
+                Ipv6Neighbor(
+                    address=match.group("address").lower(),
+                    mac="" if match.group("mac") == "-" else match.group("mac").lower(),
+                    interface=match.group("interface"),
+                    state=match.group("state"),
+                    age=int(age) * 60 if age.isdigit() else None,
+                )
+            )
     return out
 
 

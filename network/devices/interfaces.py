@@ -68,14 +68,21 @@ class InterfaceState:
 _VRP_HEADER = re.compile(r"^(?P<name>\S+) current state : (?P<state>.+?)\s*(?:\(ifindex: \d+\))?\s*,?\s*$")
 _VRP_PROTOCOL = re.compile(r"^Line protocol current state : (?P<state>\S+)")
 _VRP_DESCRIPTION = re.compile(r"^Description:\s?(?P<text>.*?)\s*$")
-_VRP_MTU = re.compile(r"The Maximum Transmit Unit is (?P<mtu>\d+)")
+_VRP_MTU = re.compile(r"The (?:Maximum Transmit Unit|MTU) is (?P<mtu>\d+)")
 _VRP_SPEED = re.compile(r"^Speed\s*:\s*(?P<speed>\d+)")  # VRP5: Mbit/s
 _VRP_PORT_BW = re.compile(r"^Port BW: (?P<value>\d+(?:\.\d+)?)(?P<unit>[kMGT])")  # VRP8
 _VRP_CURRENT_BW = re.compile(r"Current BW\s*:\s*(?P<value>\d+(?:\.\d+)?)(?P<unit>[kMGT])")  # Eth-Trunk
 _VRP_MAC = re.compile(r"Hardware address is (?P<mac>[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4})")
 # "Input:  31012 packets, 3690428 bytes" (VRP5) / "Input: 785773731492 bytes, 8072105483 packets" (VRP8)
-_VRP_PACKETS_BYTES = re.compile(r"^\s*(?P<dir>Input|Output):\s*(?P<p>\d+) packets,\s*(?P<b>\d+) bytes")
-_VRP_BYTES_PACKETS = re.compile(r"^\s*(?P<dir>Input|Output):\s*(?P<b>\d+) bytes,\s*(?P<p>\d+) packets")
+# and "Input:  0 Packets, 0 Bytes" (S-series management ports)
+_VRP_PACKETS_BYTES = re.compile(
+    r"^\s*(?P<dir>Input|Output)\s*:\s*(?P<p>\d+) [Pp]ackets,\s*(?P<b>\d+) [Bb]ytes"
+)
+_VRP_BYTES_PACKETS = re.compile(
+    r"^\s*(?P<dir>Input|Output)\s*:\s*(?P<b>\d+) [Bb]ytes,\s*(?P<p>\d+) [Pp]ackets"
+)
+_VRP_TUNNEL_PACKETS = re.compile(r"^\s*(?P<p>\d+) packets (?P<dir>input|output),\s*(?P<b>\d+) bytes")
+_VRP_TUNNEL_ERRORS = re.compile(r"^\s*(?P<e>\d+) (?P<dir>input|output) errors?\s*$")
 _VRP_DISCARD = re.compile(r"(?:Packet Discards|Discard):\s*(?P<n>\d+)")
 _VRP_TOTAL_ERROR = re.compile(r"(?:Packet Errors|Total Error):\s*(?P<n>\d+)")
 _VRP_ERRORS_DROPS = re.compile(r"^\s*(?P<e>\d+) errors,\s*(?P<d>\d+) drops")
@@ -142,6 +149,12 @@ def _vrp_line(interface: InterfaceState, line: str, direction: str) -> str:
             counters.rx_packets, counters.rx_octets = int(match.group("p")), int(match.group("b"))
         else:
             counters.tx_packets, counters.tx_octets = int(match.group("p")), int(match.group("b"))
+    elif match := _VRP_TUNNEL_PACKETS.match(line):  # tunnels: "0 packets input,  0 bytes", "0 input error"
+        side = "rx" if match.group("dir") == "input" else "tx"
+        setattr(counters, f"{side}_packets", int(match.group("p")))
+        setattr(counters, f"{side}_octets", int(match.group("b")))
+    elif match := _VRP_TUNNEL_ERRORS.match(line):
+        setattr(counters, f"{'rx' if match.group('dir') == 'input' else 'tx'}_errors", int(match.group("e")))
     elif re.match(r"^\s*(Input|Output):\s*$", line):  # VRP8: the detailed block of one direction
         direction = line.strip().rstrip(":")
     elif direction and (match := _VRP_ERRORS_DROPS.match(line)):
@@ -226,7 +239,7 @@ _CW_TOTAL = re.compile(
     r"(?:, (?P<d>\d+) drops)?"
 )
 _CW5_PACKETS = re.compile(
-    r"^(?P<p>\d+) packets (?P<dir>input|output), (?P<b>\d+) bytes(?:, (?P<d>\d+) drops)?"
+    r"^(?P<p>\d+) packets (?P<dir>input|output),\s*(?P<b>\d+) bytes(?:, (?P<d>\d+) drops)?"
 )
 _CW5_SPEED = re.compile(r"^(?P<n>\d+)(?P<unit>[MG])bps-speed mode")
 _CW_BARE_TOTAL = re.compile(r"^(?P<p>\d+) packets, (?P<b>\d+) bytes(?:, (?P<d>\d+) drops)?")
@@ -251,6 +264,9 @@ def parse_comware_interfaces(text: str) -> dict[str, InterfaceState]:
     return out
 
 
+_CW_BARE_ERRORS = re.compile(r"^(?P<e>\d+) errors\b")
+
+
 def _comware_interface(block: list[str]) -> InterfaceState:
     head = _CW5_HEAD.match(block[0])
     if head is not None:  # Comware 5: the name and its state on one line
@@ -269,6 +285,11 @@ def _comware_interface(block: list[str]) -> InterfaceState:
             waiting = direction if stripped in ("Input:", "Output:") else ""  # MSR: numbers follow
         elif direction and line[:1] in (" ", "\t") and re.search(r"unicasts|broadcasts|multicasts", line):
             _casts(interface.counters, stripped, direction)
+        if direction and line[:1] in (" ", "\t") and (errors := _CW_BARE_ERRORS.match(stripped)):
+            if direction == "Input":  # MSR: "  0 errors, 0 runts, 0 giants" under "Input:"
+                interface.counters.rx_errors = int(errors.group("e"))
+            else:
+                interface.counters.tx_errors = int(errors.group("e"))
         if waiting and (bare := _CW_BARE_TOTAL.match(stripped)):
             _comware_total(interface.counters, waiting, bare, totals, total=False)
             waiting = ""
@@ -320,6 +341,8 @@ def _comware_counters(counters: InterfaceCounters, line: str, totals: set[str]) 
         counters.rx_errors = int(match.group("e"))
     elif match := _CW_OUT_ERRORS.match(line):
         counters.tx_errors = int(match.group("e"))
+    elif match := _VRP_TUNNEL_ERRORS.match(line):  # tunnels: "0 input error"
+        setattr(counters, f"{'rx' if match.group('dir') == 'input' else 'tx'}_errors", int(match.group("e")))
     else:
         return False
     return True
@@ -327,45 +350,59 @@ def _comware_counters(counters: InterfaceCounters, line: str, totals: set[str]) 
 
 # --- Cisco IOS ------------------------------------------------------------------------------------
 
+# "GigabitEthernet0/1 is up, line protocol is up (connected)",
+# "Control Plane Interface is down, line protocol is down",
+# "Vlan1 is administratively down, line protocol is down"; genieparser's copies lose the indentation.
+# "GigabitEthernet0/0 is reset, line protocol is down (notconnect)", "pseudowire100006 is up" (no protocol).
+_IOS_HEADER = re.compile(
+    r"^(?P<name>\S.*?) is (?P<admin>administratively down|up|down|deleted|reset)(?: \([^)]*\))?"
+    r"(?:, line protocol is (?P<protocol>\w+).*|\s*)$"
+)
+_IOS_MAC = re.compile(r"address is (?P<mac>[0-9a-fA-F]{4}\.[0-9a-fA-F]{4}\.[0-9a-fA-F]{4})")
+_IOS_MTU = re.compile(r"\bMTU (?P<mtu>\d+) bytes")
+_IOS_BW = re.compile(r"\bBW (?P<kbit>\d+) Kbit")
+_IOS_DESCRIPTION = re.compile(r"^\s*Description: ?(?P<text>.*?)\s*$")
 _IOS_BYTES = re.compile(r"^\s*(?P<p>\d+) packets (?P<dir>input|output), (?P<b>\d+) bytes")
+_IOS_ERRORS = re.compile(r"^\s*(?P<n>\d+) (?P<dir>input|output) errors")
 
 
 def parse_ios_interfaces(text: str) -> dict[str, InterfaceState]:
-    """``show interfaces`` of IOS through ntc-templates; octets from the ``N packets input, N bytes`` lines
-    (the template keeps packets only). ``BW 1000000 Kbit/sec`` -> speed 1000 Mbit/s."""
-    from ntc_templates.parse import parse_output  # noqa: PLC0415 - TextFSM loads only when IOS is parsed
-
+    """IOS and IOS-XE ``show interfaces``: ``BW 1000000 Kbit/sec`` -> speed 1000 Mbit/s, octets and packets
+    from ``N packets input, N bytes``, errors from ``N input errors`` / ``N output errors``."""
     out: dict[str, InterfaceState] = {}
-    for row in parse_output(platform="cisco_ios", command="show interfaces", data=text):
-        bandwidth = re.match(r"(?P<n>\d+)\s*Kbit", row.get("bandwidth", ""))
-        mac = row.get("mac_address", "")
-        interface = InterfaceState(
-            name=row["interface"],
-            enabled="administratively" not in row.get("link_status", ""),
-            up=row.get("protocol_status", "").startswith("up"),
-            description=row.get("description", ""),
-            mtu=int(row["mtu"]) if row.get("mtu") else None,
-            speed=round(int(bandwidth.group("n")) / 1000) if bandwidth else None,
-            mac_address=mac.replace(".", "") if mac else "",
-        )
-        counters = interface.counters
-        counters.rx_packets = _int_or_none(row.get("input_packets"))
-        counters.tx_packets = _int_or_none(row.get("output_packets"))
-        counters.rx_errors = _int_or_none(row.get("input_errors"))
-        counters.tx_errors = _int_or_none(row.get("output_errors"))
-        out[interface.name] = interface
-    name = ""
+    current: InterfaceState | None = None
     for line in text.splitlines():
-        if not line.startswith(" ") and " is " in line:
-            name = line.split(" is ", 1)[0]
-        elif (match := _IOS_BYTES.match(line)) and name in out:
-            counters = out[name].counters
-            if match.group("dir") == "input":
-                counters.rx_octets = int(match.group("b"))
-            else:
-                counters.tx_octets = int(match.group("b"))
+        if match := _IOS_HEADER.match(line.strip()):
+            current = InterfaceState(
+                name=match.group("name"),
+                enabled=match.group("admin") not in ("administratively down", "deleted"),
+                up=(match.group("protocol") or match.group("admin")) == "up",
+            )
+            out[current.name] = current
+            continue
+        if current is not None:
+            _ios_line(current, line)
     return out
 
 
-def _int_or_none(value: str | None) -> int | None:
-    return int(value) if value not in (None, "") else None
+def _ios_line(current: InterfaceState, line: str) -> None:
+    counters = current.counters
+    if (match := _IOS_DESCRIPTION.match(line)) and not current.description:
+        current.description = match.group("text")
+    elif match := _IOS_BYTES.match(line):
+        if match.group("dir") == "input":
+            counters.rx_packets, counters.rx_octets = int(match.group("p")), int(match.group("b"))
+        else:
+            counters.tx_packets, counters.tx_octets = int(match.group("p")), int(match.group("b"))
+    elif match := _IOS_ERRORS.match(line):
+        if match.group("dir") == "input":
+            counters.rx_errors = int(match.group("n"))
+        else:
+            counters.tx_errors = int(match.group("n"))
+    else:
+        if not current.mac_address and (match := _IOS_MAC.search(line)):
+            current.mac_address = match.group("mac").replace(".", "").lower()
+        if current.mtu is None and (match := _IOS_MTU.search(line)):
+            current.mtu = int(match.group("mtu"))
+        if current.speed is None and (match := _IOS_BW.search(line)):
+            current.speed = round(int(match.group("kbit")) / 1000)

@@ -2,7 +2,7 @@
 
 VRP5 writes ``Speed : 1000`` and ``Input:  N packets, N bytes``; VRP8 writes ``Port BW: 10G`` and
 ``Input: N bytes, N packets``; Comware writes ``Bandwidth: 1000000 kbps`` (see
-tests/fixtures/device-captures). IOS prints its classic ``show`` layouts, which ntc-templates
+tests/fixtures/captures). IOS prints its classic ``show`` layouts, which ntc-templates
 parse. The toolkit's parsers in ``network.devices`` read all of these back; tests check that round trip.
 """
 

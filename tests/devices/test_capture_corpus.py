@@ -1,95 +1,249 @@
-"""Our parsers on the corpus of real captures (tests/fixtures/captures, provenance in SOURCES.md).
+"""Our parsers on the corpus of real captures (tests/fixtures/captures; provenance in sources.yml).
 
-Each capture is checked against the source's own expected parse (ntc-templates' TextFSM result, an
-independent reading) for the fields both read, and against the capture's own counter lines for what
-ntc-templates does not keep (octets). Truncated and interleaved output never raises.
+One table-driven test: every capture, parsed by the parser the driver uses for that platform and
+command, must read as its expected values (tests/devices/corpus.py: the source's own parse where it
+is right, hand.yml where it is not or where the source has none). Then: octets wherever a capture
+prints them, and random, truncated and interleaved output never raises anything but ParseError.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
-from pathlib import Path
+from collections.abc import Callable
+from typing import Any
 
 import pytest
-import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from network.devices.interfaces import parse_comware_interfaces
-from tests.helpers import ROOT
+from network.devices import addresses, brief, facts, interfaces
+from network.devices.facts import ParseError
+from network.devices.names import expand
+from tests.devices.corpus import CORPUS, Capture, captures, expected, mac
 
-CORPUS = ROOT / "tests" / "fixtures" / "captures"
-COMWARE = sorted((CORPUS / "h3c_comware" / "display_interface").glob("*.raw"))
+CAPTURES = captures()
 
 
-# Where ntc-templates' own parse is wrong on a capture, the test says so and uses the hand-read value.
-NTC_WRONG: dict[str, dict[str, object]] = {
-    "hp_comware_display_interface_release_0615P16.raw": {
-        "why": "ntc reads `Output:` as the interface's name; the capture's first line is Eth-channel2/0:0",
-        "names": ["Eth-channel2/0:0"],
-    },
-    "hp_comware_display_interface_stp-down_jumbo.raw": {
-        "why": "ntc keeps `DOWN` of `current state: DOWN ( Administratively )`: the port is shut down",
-        "enabled": {"GigabitEthernet12/0/17": False},
-    },
+def _interfaces(
+    parse: Callable[[str], dict[str, interfaces.InterfaceState]], family: str
+) -> Callable[[str], Any]:
+    def view(text: str) -> dict[str, Any]:
+        ipv4: dict[str, list[str]] = {}
+        for a in addresses.parse_ipv4_addresses(text, family):
+            ipv4.setdefault(a.interface, []).append(f"{a.address}/{a.prefix_length}")
+        out = {}
+        for name, state in parse(text).items():
+            c = state.counters
+            out[name] = {
+                "enabled": state.enabled,
+                "up": state.up,
+                "speed": state.speed,
+                "mtu": state.mtu,
+                "mac": mac(state.mac_address),
+                "description": state.description,
+                "rx_octets": c.rx_octets,
+                "tx_octets": c.tx_octets,
+                "rx_packets": c.rx_packets,
+                "tx_packets": c.tx_packets,
+                "rx_errors": c.rx_errors,
+                "tx_errors": c.tx_errors,
+                "ipv4": sorted(ipv4.get(name, [])),
+            }
+        return out
+
+    return view
+
+
+def _version(parse: Callable[[str], facts.Version]) -> Callable[[str], Any]:
+    def view(text: str) -> dict[str, Any]:
+        v = parse(text)
+        return {
+            "model": v.model,
+            "version": v.os_version.split()[0].rstrip(","),
+            "uptime": v.uptime,
+            "serial": v.serial,
+            "hostname": v.hostname,
+        }
+
+    return view
+
+
+def _brief(parse: Callable[[str], list[brief.InterfaceBrief]]) -> Callable[[str], Any]:
+    def view(text: str) -> dict[str, Any]:
+        return {r.name: {"enabled": r.enabled, "up": r.up, "protocol_up": r.protocol_up} for r in parse(text)}
+
+    return view
+
+
+def _neighbors(parse: Callable[[str], list[facts.Ipv6Neighbor]], platform: str) -> Callable[[str], Any]:
+    def view(text: str) -> list[dict[str, Any]]:
+        return [
+            {
+                "address": n.address,
+                "mac": mac(n.mac),
+                "interface": expand(n.interface, platform),
+                "state": n.state,
+            }
+            for n in parse(text)
+        ]
+
+    return view
+
+
+def _ipv6(parse: Callable[[str], list[addresses.InterfaceAddress]]) -> Callable[[str], Any]:
+    def view(text: str) -> dict[str, Any]:
+        out: dict[str, list[str]] = {}
+        for a in parse(text):
+            out.setdefault(a.interface, []).append(f"{a.address} {a.state}")
+        return out
+
+    return view
+
+
+def _vrp_ipv6(text: str) -> list[addresses.InterfaceAddress]:
+    return addresses.parse_ipv6_interfaces(text)[0]
+
+
+def _routes(text: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "destination": r.destination,
+            "prefix_length": r.prefix_length,
+            "next_hop": r.next_hop,
+            "protocol": r.protocol,
+            "interface": r.interface,
+            "preference": r.preference,
+            "cost": r.cost,
+            "active": r.active,
+        }
+        for r in addresses.parse_vrp_ipv6_routes(text)
+    ]
+
+
+PARSERS: dict[str, Callable[[str], Any]] = {
+    "huawei_vrp/display_interface": _interfaces(interfaces.parse_vrp_interfaces, "huawei"),
+    "h3c_comware/display_interface": _interfaces(interfaces.parse_comware_interfaces, "comware"),
+    "cisco_ios/show_interfaces": _interfaces(interfaces.parse_ios_interfaces, "ios"),
+    "huawei_vrp/display_version": _version(facts.parse_vrp_version),
+    "cisco_ios/show_version": _version(facts.parse_ios_version),
+    "huawei_vrp/display_interface_brief": _brief(brief.parse_vrp_brief),
+    "h3c_comware/display_interface_brief": _brief(brief.parse_comware_brief),
+    "huawei_vrp/display_ipv6_neighbors": _neighbors(facts.parse_vrp_ipv6_neighbors, "huawei_vrp8"),
+    "cisco_ios/show_ipv6_neighbors": _neighbors(facts.parse_ios_ipv6_neighbors, "cisco_ios"),
+    "h3c_comware/display_device_manuinfo": lambda text: {"serial": facts.parse_serial(text)},
+    "huawei_vrp/display_esn": lambda text: {"serial": facts.parse_serial(text)},
+    "huawei_vrp/display_ipv6_interface": _ipv6(_vrp_ipv6),
+    "cisco_ios/show_ipv6_interface_brief": _ipv6(addresses.parse_ios_ipv6_brief),
+    "huawei_vrp/display_ipv6_routing-table_verbose": _routes,
+}
+
+# Parsers of commands no public source has captures of: the property tests below run them too.
+WITHOUT_CAPTURES: dict[str, Callable[[str], Any]] = {
+    "huawei_vrp/display_ipv6_interface_brief": addresses.parse_vrp_ipv6_brief,
+    "huawei_vrp/display_configuration_trial_status": facts.parse_vrp_trial_status,
+    "h3c_comware/display_version": facts.parse_comware_version,
+    "h3c_comware/display_ipv6_interface": addresses.parse_ipv6_interfaces,
+    "h3c_comware/display_ipv6_neighbors_all": addresses.parse_comware_ipv6_neighbors,
+    "any/ping_ipv6": lambda text: addresses.parse_ping(text, "2001:db8::1"),
 }
 
 
-def _expected(raw: Path) -> list[dict[str, object]]:
-    return list(yaml.safe_load(raw.with_suffix(".yml").read_text(encoding="utf-8"))["parsed_sample"])
+def _ours(capture: Capture) -> Any:
+    return PARSERS[f"{capture.platform}/{capture.command}"](capture.text())
 
 
-def _kbps(value: object) -> int | None:
-    match = re.match(r"(\d+)\s*kbps", str(value))
-    return round(int(match.group(1)) / 1000) if match else None
+def _differences(ours: Any, want: Any, where: str = "") -> list[str]:
+    """Every field the expected values give that ours reads differently (ours may read more)."""
+    if isinstance(want, dict) and isinstance(ours, dict):
+        found = []
+        if where.count("/") == 0 and all(isinstance(v, dict) for v in want.values()) and want:
+            missing, extra = [k for k in want if k not in ours], [k for k in ours if k not in want]
+            if missing or extra:
+                found.append(
+                    f"{where or '.'}: expected but not read {missing}; read but not expected {extra}"
+                )
+        for key, value in want.items():
+            if key in ours:
+                found += _differences(ours[key], value, f"{where}/{key}")
+            elif not isinstance(value, dict):
+                found.append(f"{where}/{key}: not read (expected {value!r})")
+        return found
+    if isinstance(want, list) and want and isinstance(want[0], dict):  # a table: the same rows, in any order
+        missing = [row for row in want if row not in ours]
+        extra = [row for row in ours if row not in want]
+        return (
+            [f"{where or '.'}: expected but not read {missing}; read but not expected {extra}"]
+            if missing or extra
+            else []
+        )
+    return [] if ours == want else [f"{where}: read {ours!r}, expected {want!r}"]
 
 
-@pytest.mark.parametrize("raw", COMWARE, ids=lambda p: p.name)
-def test_comware_display_interface_agrees_with_ntc_templates(raw: Path) -> None:
-    text = raw.read_text(encoding="utf-8", errors="replace")
-    ours = parse_comware_interfaces(text)
-    theirs = {str(row["interface"]): row for row in _expected(raw)}
-    wrong = NTC_WRONG.get(raw.name, {})
-    if "names" in wrong:  # ntc misread the blocks: the hand-read names, and nothing of its rows
-        assert list(ours) == wrong["names"], wrong["why"]
-        return
-    assert list(ours) == list(theirs), "every interface found, in order, and nothing else"
-    enabled: dict[str, bool] = wrong.get("enabled", {})  # type: ignore[assignment]
-    for name, row in theirs.items():
-        state = ours[name]
-        shut = "ADMINISTRATIVELY" in str(row["line_status"]).upper()
-        assert state.enabled == enabled.get(name, not shut), name
-        if _kbps(row["bandwidth"]) is not None:
-            assert state.speed == _kbps(row["bandwidth"]), name
-        if str(row.get("mtu") or "").isdigit():
-            assert state.mtu == int(str(row["mtu"])), name
-        macs = row.get("hw_address") or []
-        if macs:
-            assert state.mac_address == str(macs[0]), name  # type: ignore[index]
-        if row.get("description"):
-            assert state.description == str(row["description"]), name
+def test_the_corpus_is_large_and_every_capture_has_its_provenance() -> None:
+    assert len(CAPTURES) >= 150
+    listed = {c.file for c in CAPTURES}
+    on_disk = {str(p.relative_to(CORPUS)) for p in CORPUS.glob("*/*/*.raw")}
+    assert listed == on_disk, "sources.yml lists exactly the captures on disk"
+    for capture in CAPTURES:
+        assert capture.repository and re.fullmatch(r"[0-9a-f]{40}", capture.commit) and capture.licence
+        assert capture.kind, capture.file
+    platforms = {c.platform for c in CAPTURES}
+    assert {"huawei_vrp", "h3c_comware", "cisco_ios"} <= platforms
 
 
-@pytest.mark.parametrize("raw", COMWARE, ids=lambda p: p.name)
-def test_comware_octets_wherever_the_capture_prints_them(raw: Path) -> None:
-    text = raw.read_text(encoding="utf-8", errors="replace")
-    ours = parse_comware_interfaces(text)
+@pytest.mark.parametrize("capture", CAPTURES, ids=lambda c: c.file)
+def test_every_capture_reads_as_its_expected_values(capture: Capture) -> None:
+    want = expected(capture)
+    assert want is not None, (
+        f"{capture.file}: no expected values (the source has no parse: add them to hand.yml)"
+    )
+    problems = _differences(_ours(capture), want)
+    assert not problems, f"{capture.file}:\n  " + "\n  ".join(problems[:30])
+
+
+INTERFACE_CAPTURES = [c for c in CAPTURES if c.kind == "interfaces"]
+
+
+@pytest.mark.parametrize("capture", INTERFACE_CAPTURES, ids=lambda c: c.file)
+def test_octets_wherever_the_capture_prints_them(capture: Capture) -> None:
+    text = capture.text()
+    ours = _ours(capture)
     names = list(ours)
     for i, name in enumerate(names):  # the block of each interface: up to the next one's header
         start = text.index(name)
         end = text.find(names[i + 1], start + len(name)) if i + 1 < len(names) else len(text)
         block = text[start:end]
-        printed = re.search(r"(?im)^\s*(?:input(?: \(total\))?:\s*)?\d+ packets(?: input)?, \d+ bytes", block)
+        printed = re.search(
+            r"(?im)^\s*(?:input(?: \(total\))?\s*:\s*)?"
+            r"\d+ (?:packets(?: input)?,\s*\d+ bytes|bytes,\s*\d+ packets)",
+            block,
+        )
         if printed:
-            assert ours[name].counters.rx_octets is not None, f"{name}: octets printed, none read"
+            assert ours[name]["rx_octets"] is not None, f"{name}: octets printed, none read"
 
 
-CHUNKS = st.sampled_from([p.read_text(encoding="utf-8", errors="replace") for p in COMWARE])
+TEXTS = st.sampled_from([c.text() for c in CAPTURES])
+EVERY_PARSER = {**PARSERS, **WITHOUT_CAPTURES}
+ALL = st.sampled_from(sorted(EVERY_PARSER))
 
 
-@settings(max_examples=200, deadline=None)
-@given(text=CHUNKS, cut=st.integers(0, 20_000), other=CHUNKS, at=st.integers(0, 20_000))
-def test_truncated_and_interleaved_output_never_raises(text: str, cut: int, other: str, at: int) -> None:
-    parse_comware_interfaces(text[:cut])
-    parse_comware_interfaces(text[:at] + other + text[at:])
-    parse_comware_interfaces("\n".join(line[: cut % 40] for line in text.splitlines()))
+@settings(max_examples=300, deadline=None)
+@given(parser=ALL, text=TEXTS, cut=st.integers(0, 40_000), other=TEXTS, at=st.integers(0, 40_000))
+def test_truncated_and_interleaved_output_never_raises_but_parse_error(
+    parser: str, text: str, cut: int, other: str, at: int
+) -> None:
+    for sample in (
+        text[:cut],
+        text[:at] + other + text[at:],
+        "\n".join(line[: cut % 40] for line in text.splitlines()),
+    ):
+        with contextlib.suppress(ParseError):
+            EVERY_PARSER[parser](sample)
+
+
+@settings(max_examples=300, deadline=None)
+@given(parser=ALL, text=st.text(alphabet=st.characters(codec="utf-8"), max_size=400))
+def test_random_text_never_raises_but_parse_error(parser: str, text: str) -> None:
+    with contextlib.suppress(ParseError):
+        EVERY_PARSER[parser](text)

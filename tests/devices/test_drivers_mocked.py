@@ -25,7 +25,7 @@ from network.devices.transport import TargetRefused
 from tests.helpers import ROOT
 
 MOCKED = Path(__file__).parent / "mocked_data"
-CAPTURES = ROOT / "tests" / "fixtures" / "device-captures"
+CAPTURES = ROOT / "tests" / "fixtures" / "captures"
 PLATFORMS = sorted(DRIVERS)
 
 

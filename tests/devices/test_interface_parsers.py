@@ -1,4 +1,4 @@
-"""`display interface` parsers on the real captures (tests/fixtures/device-captures, with provenance).
+"""`display interface` parsers on real captures of the corpus (tests/fixtures/captures, see sources.yml).
 
 Expected values are written by hand from reading each capture: VRP5 `Speed : 1000` is 1000 Mbit/s,
 VRP8 `Port BW: 10G` is 10000, Comware `Bandwidth: 1000000 kbps` is 1000.
@@ -6,23 +6,21 @@ VRP8 `Port BW: 10G` is 10000, Comware `Bandwidth: 1000000 kbps` is 1000.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from network.devices.interfaces import parse_comware_interfaces, parse_vrp_interfaces
-from tests.helpers import ROOT
+from tests.devices.corpus import CORPUS, capture_file
 
-CAPTURES = ROOT / "tests" / "fixtures" / "device-captures"
-VRP = CAPTURES / "huawei_vrp"
-COMWARE = CAPTURES / "hp_comware"
+VRP = CORPUS / "huawei_vrp"
+COMWARE = CORPUS / "h3c_comware"
 
 EXPECTED: list[tuple[Path, str, dict[str, Any]]] = [
     # VRP5 AR router: "Speed : 1000", "Input:  31012 packets, 3690428 bytes", "Discard: 0, Total Error: 0"
     (
-        VRP / "huawei_vrp_display_interface.txt",
+        capture_file("huawei_vrp_display_interface"),
         "GigabitEthernet0/0/2",
         dict(
             enabled=True,
@@ -50,10 +48,10 @@ EXPECTED: list[tuple[Path, str, dict[str, Any]]] = [
         ),
     ),
     # VRP5: "Speed :   10" on a 10 Mbit/s-negotiated port that is down
-    (VRP / "huawei_vrp_display_interface.txt", "GigabitEthernet0/0/0", dict(up=False, speed=10)),
+    (capture_file("huawei_vrp_display_interface"), "GigabitEthernet0/0/0", dict(up=False, speed=10)),
     # VRP5 AR Ethernet port: "Packet Errors: 0, Packet Discards: 0"; a routed port with an MTU
     (
-        VRP / "huawei_vrp_display_interface.txt",
+        capture_file("huawei_vrp_display_interface"),
         "Ethernet0/0/0",
         dict(
             up=False,
@@ -71,10 +69,10 @@ EXPECTED: list[tuple[Path, str, dict[str, Any]]] = [
         ),
     ),
     # VRP5 dialer: up (spoofing), no speed, no counters printed
-    (VRP / "huawei_vrp_display_interface.txt", "Dialer1", dict(up=True, speed=None, mtu=1492)),
+    (capture_file("huawei_vrp_display_interface"), "Dialer1", dict(up=True, speed=None, mtu=1492)),
     # VRP5 S-series switch: Total Error on its own line; no output error total printed
     (
-        VRP / "huawei_vrp_display_interface1.txt",
+        capture_file("huawei_vrp_display_interface1"),
         "XGigabitEthernet0/0/1",
         dict(
             up=True,
@@ -98,10 +96,10 @@ EXPECTED: list[tuple[Path, str, dict[str, Any]]] = [
             ),
         ),
     ),
-    (VRP / "huawei_vrp_display_interface1.txt", "40GE0/0/1", dict(up=False, speed=40000)),
+    (capture_file("huawei_vrp_display_interface1"), "40GE0/0/1", dict(up=False, speed=40000)),
     # VRP8 NE: "Port BW: 10G", "Input: 785773731492 bytes, 8072105483 packets", MTU 9194
     (
-        VRP / "napalm_vrp8_display_interface.txt",
+        capture_file("napalm-vrp_get_interfaces_vrp5"),
         "GigabitEthernet1/0/0",
         dict(
             enabled=True,
@@ -130,13 +128,13 @@ EXPECTED: list[tuple[Path, str, dict[str, Any]]] = [
     ),
     # VRP8: "current state : DOWN(transceiver offline)"
     (
-        VRP / "napalm_vrp8_display_interface.txt",
+        capture_file("napalm-vrp_get_interfaces_vrp5"),
         "GigabitEthernet1/1/2",
         dict(enabled=True, up=False, speed=10000),
     ),
     # VRP8 trunk: "0 errors,0 drops", no bandwidth printed
     (
-        VRP / "napalm_vrp8_display_interface.txt",
+        capture_file("napalm-vrp_get_interfaces_vrp5"),
         "Eth-Trunk10",
         dict(
             up=False,
@@ -156,7 +154,7 @@ EXPECTED: list[tuple[Path, str, dict[str, Any]]] = [
     ),
     # Comware VLAN interface: "Bandwidth: 10000000 kbps", "Input: 9103 packets, 611444 bytes, 0 drops"
     (
-        COMWARE / "hp_comware_display_interface.txt",
+        capture_file("hp_comware_display_interface"),
         "Vlan-interface2000",
         dict(
             enabled=True,
@@ -178,7 +176,7 @@ EXPECTED: list[tuple[Path, str, dict[str, Any]]] = [
     ),
     # Comware aggregate: "Bandwidth: 40000000 kbps", "(total)" counters, "0 input errors"
     (
-        COMWARE / "hp_comware_display_interface.txt",
+        capture_file("hp_comware_display_interface"),
         "Bridge-Aggregation20",
         dict(
             up=True,
@@ -204,12 +202,12 @@ EXPECTED: list[tuple[Path, str, dict[str, Any]]] = [
     ),
     # Comware: "Bandwidth: 1000000 kbps" on a port that is down
     (
-        COMWARE / "hp_comware_display_interface.txt",
+        capture_file("hp_comware_display_interface"),
         "GigabitEthernet1/1/0/31",
         dict(up=False, speed=1000, description="WIFI"),
     ),
     (
-        COMWARE / "hp_comware_display_interface1.txt",
+        capture_file("hp_comware_display_interface1"),
         "Bridge-Aggregation41",
         # No `Line protocol state` line (a layer-2 aggregate): its own `Current state: UP` counts, as
         # ntc-templates' expected parse has it (line_status UP); this was read as down before.
@@ -220,7 +218,7 @@ EXPECTED: list[tuple[Path, str, dict[str, Any]]] = [
 
 def _parse(path: Path) -> Any:
     text = path.read_text(encoding="utf-8")
-    return parse_comware_interfaces(text) if path.parent == COMWARE else parse_vrp_interfaces(text)
+    return parse_comware_interfaces(text) if "h3c_comware" in path.parts else parse_vrp_interfaces(text)
 
 
 @pytest.mark.parametrize(
@@ -233,18 +231,3 @@ def test_capture_values(capture: Path, name: str, expected: dict[str, Any]) -> N
             assert {k: getattr(interface.counters, k) for k in value} == value
         else:
             assert getattr(interface, key) == value, key
-
-
-@pytest.mark.parametrize(
-    "capture",
-    sorted(VRP.glob("*display_interface*.txt")) + sorted(COMWARE.glob("*display_interface*.txt")),
-    ids=lambda p: p.name,
-)
-def test_every_interface_of_every_capture_is_read(capture: Path) -> None:
-    text = capture.read_text(encoding="utf-8")
-    if "brief" in capture.name:
-        pytest.skip("brief tables have their own parser")
-    header = r"(?m)^Current state:" if capture.parent == COMWARE else r"(?m)^\S+ current state :"
-    interfaces = _parse(capture)
-    assert len(interfaces) == len(re.findall(header, text)) > 0
-    assert all(i.name and (i.speed is None or i.speed >= 0) for i in interfaces.values())

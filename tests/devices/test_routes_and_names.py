@@ -1,4 +1,4 @@
-"""IPv6 routes (the real VRP capture, through ntc-templates) and interface-name abbreviations."""
+"""IPv6 routes (the real VRP capture) and interface-name abbreviations."""
 
 from __future__ import annotations
 
@@ -6,13 +6,11 @@ import pytest
 
 from network.devices.addresses import Route, parse_vrp_ipv6_routes
 from network.devices.names import abbreviate, expand
-from tests.helpers import ROOT
-
-CAPTURE = ROOT / "tests" / "fixtures" / "device-captures" / "huawei_vrp"
+from tests.devices.corpus import capture_file
 
 
 def test_the_real_vrp_ipv6_routing_table_capture() -> None:
-    text = (CAPTURE / "huawei_vrp_display_ip_routing-table_verbose_ipv6.txt").read_text(encoding="utf-8")
+    text = (capture_file("huawei_vrp_display_ip_routing-table_verbose_ipv6")).read_text(encoding="utf-8")
     # Read from the capture: "Destination : ::1  PrefixLength : 128", "NextHop : ::1  Preference : 0",
     # "Protocol : Direct", "State : Active NoAdv", "Cost : 0", "Age : 93545sec", "Interface : InLoopBack0".
     assert parse_vrp_ipv6_routes(text) == [

@@ -221,7 +221,7 @@ def test_ios_with_the_stock_cisco_ios_type(lab: dict[str, Listener]) -> None:
     try:
         # netmiko keeps the first 16 characters of an IOS prompt; our drivers match the rest loosely.
         assert connection.base_prompt == "CTY-A-T1-IOS-ROU"
-        assert parse_ios_version(connection.send_command("show version")).model == "ISR4331"
+        assert parse_ios_version(connection.send_command("show version")).model == "ISR4331/K9"
         interfaces = parse_ios_interfaces(connection.send_command("show interfaces"))
         assert interfaces["GigabitEthernet0/0/0"].speed == 100  # link cty-a-t1-up2
         output = connection.send_config_set(

@@ -1,0 +1,355 @@
+"""Copy real captures from public projects' test data into tests/fixtures/captures (a maintainer's tool).
+
+    python scripts/import_captures.py MIRRORS_DIR
+
+MIRRORS_DIR holds the projects as git directories named ``owner+name/repo`` (what the library's
+``fetch`` brings). Each capture is copied unchanged as ``<platform>/<command>/<name>.raw``; the
+source's own expected parse goes beside it unchanged (``.yml`` of ntc-templates, ``.napalm.json``) or,
+for genieparser whose expectations are Python literals, as the same data in JSON (``.genie.json``).
+Every file's provenance (repository, path, commit, licence) is written to ``sources.yml``. Identical
+captures are kept once. The tests never run this: they read only what it wrote.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+CORPUS = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "captures"
+
+
+@dataclass(frozen=True)
+class Source:
+    repo: str
+    licence: str
+    root: str  # folder in the repository
+    kind: str  # ntc | napalm | genie | plain
+    platform: str
+    command: str
+    pattern: str  # what a capture's path ends with, under root
+    limit: int = 1000
+
+
+NTC = "networktocode/ntc-templates"
+NAPALM = "napalm-automation/napalm"
+VRP = "napalm-automation-community/napalm-huawei-vrp"
+CE = "napalm-automation-community/napalm-ce"
+GENIE = "CiscoTestAutomation/genieparser"
+APACHE = "Apache-2.0"
+GP = "src/genie/libs/parser"
+
+SOURCES = [
+    Source(
+        NTC, APACHE, "tests/hp_comware/display_interface", "ntc", "h3c_comware", "display_interface", ".raw"
+    ),
+    Source(
+        NTC,
+        APACHE,
+        "tests/hp_comware/display_interface_brief",
+        "ntc",
+        "h3c_comware",
+        "display_interface_brief",
+        ".raw",
+    ),
+    Source(
+        NTC,
+        APACHE,
+        "tests/hp_comware/display_device_manuinfo",
+        "ntc",
+        "h3c_comware",
+        "display_device_manuinfo",
+        ".raw",
+    ),
+    Source(
+        NTC, APACHE, "tests/huawei_vrp/display_interface", "ntc", "huawei_vrp", "display_interface", ".raw"
+    ),
+    Source(
+        NTC,
+        APACHE,
+        "tests/huawei_vrp/display_interface_brief",
+        "ntc",
+        "huawei_vrp",
+        "display_interface_brief",
+        ".raw",
+    ),
+    Source(
+        NTC,
+        APACHE,
+        "tests/huawei_vrp/display_ipv6_neighbors",
+        "ntc",
+        "huawei_vrp",
+        "display_ipv6_neighbors",
+        ".raw",
+    ),
+    Source(NTC, APACHE, "tests/huawei_vrp/display_version", "ntc", "huawei_vrp", "display_version", ".raw"),
+    Source(NTC, APACHE, "tests/huawei_vrp/display_ip_routing-table_verbose", "ntc", "huawei_vrp", "display_ipv6_routing-table_verbose", "_ipv6.raw"),
+    Source(NTC, APACHE, "tests/cisco_ios/show_version", "ntc", "cisco_ios", "show_version", ".raw"),
+    Source(NTC, APACHE, "tests/cisco_ios/show_interfaces", "ntc", "cisco_ios", "show_interfaces", ".raw"),
+    Source(
+        NTC,
+        APACHE,
+        "tests/cisco_ios/show_ipv6_interface_brief",
+        "ntc",
+        "cisco_ios",
+        "show_ipv6_interface_brief",
+        ".raw",
+    ),
+    Source(
+        NTC, APACHE, "tests/cisco_ios/show_ipv6_neighbors", "ntc", "cisco_ios", "show_ipv6_neighbors", ".raw"
+    ),
+    Source(
+        VRP,
+        APACHE,
+        "test/unit/mocked_data/test_get_facts",
+        "plain",
+        "huawei_vrp",
+        "display_version",
+        "/display_version.txt",
+    ),
+    Source(
+        VRP,
+        APACHE,
+        "test/unit/mocked_data/test_get_facts",
+        "plain",
+        "huawei_vrp",
+        "display_esn",
+        "/display_esn.txt",
+    ),
+    Source(
+        VRP,
+        APACHE,
+        "test/unit/mocked_data/test_get_facts",
+        "plain",
+        "huawei_vrp",
+        "display_interface_brief",
+        "/display_interface_brief.txt",
+    ),
+    Source(
+        VRP,
+        APACHE,
+        "test/unit/mocked_data/test_get_interfaces",
+        "plain",
+        "huawei_vrp",
+        "display_interface",
+        "/display_interface.txt",
+    ),
+    # Not taken: its test_get_interfaces_counters/*/show_interfaces.txt and test_get_interfaces_ip/*/
+    # show_ipv6_interface.txt are Cisco IOS output, not VRP (and its expected results are IOS ones).
+    Source(
+        CE,
+        APACHE,
+        "test/unit/mocked_data/test_get_facts",
+        "napalm",
+        "huawei_vrp",
+        "display_version",
+        "/display_version.txt",
+    ),
+    Source(
+        CE,
+        APACHE,
+        "test/unit/mocked_data/test_get_facts",
+        "plain",
+        "huawei_vrp",
+        "display_interface_brief",
+        "/display_interface_brief.txt",
+    ),
+    Source(
+        CE,
+        APACHE,
+        "test/unit/mocked_data/test_get_interfaces",
+        "napalm",
+        "huawei_vrp",
+        "display_interface",
+        "/display_interface.txt",
+    ),
+    Source(
+        CE,
+        APACHE,
+        "test/unit/mocked_data/test_get_interfaces_ip",
+        "plain",
+        "huawei_vrp",
+        "display_ipv6_interface",
+        "/display_ipv6_interface.txt",
+    ),
+    Source(
+        NAPALM,
+        APACHE,
+        "test/ios/mocked_data/test_get_facts",
+        "napalm",
+        "cisco_ios",
+        "show_version",
+        "/show_version.txt",
+    ),
+    Source(
+        NAPALM,
+        APACHE,
+        "test/ios/mocked_data/test_get_interfaces",
+        "napalm",
+        "cisco_ios",
+        "show_interfaces",
+        "/show_interfaces.txt",
+    ),
+    Source(
+        NAPALM,
+        APACHE,
+        "test/ios/mocked_data/test_get_interfaces_counters",
+        "napalm",
+        "cisco_ios",
+        "show_interfaces",
+        "/show_interfaces.txt",
+    ),
+    Source(
+        NAPALM,
+        APACHE,
+        "test/ios/mocked_data/test_get_ipv6_neighbors_table",
+        "napalm",
+        "cisco_ios",
+        "show_ipv6_neighbors",
+        "/show_ipv6_neighbors.txt",
+    ),
+    Source(
+        GENIE,
+        APACHE,
+        f"{GP}/ios/tests/ShowVersion/cli/equal",
+        "genie",
+        "cisco_ios",
+        "show_version",
+        "_output.txt",
+    ),
+    Source(
+        GENIE,
+        APACHE,
+        f"{GP}/iosxe/tests/ShowVersion/cli/equal",
+        "genie",
+        "cisco_ios",
+        "show_version",
+        "_output.txt",
+        27,
+    ),
+    Source(
+        GENIE,
+        APACHE,
+        f"{GP}/ios/tests/ShowInterfaces/cli/equal",
+        "genie",
+        "cisco_ios",
+        "show_interfaces",
+        "_output.txt",
+    ),
+    Source(
+        GENIE,
+        APACHE,
+        f"{GP}/iosxe/tests/ShowInterfaces/cli/equal",
+        "genie",
+        "cisco_ios",
+        "show_interfaces",
+        "_output.txt",
+        20,
+    ),
+    Source(
+        GENIE,
+        APACHE,
+        f"{GP}/iosxe/tests/ShowIpv6Neighbors/cli/equal",
+        "genie",
+        "cisco_ios",
+        "show_ipv6_neighbors",
+        "_output.txt",
+    ),
+    Source(
+        GENIE,
+        APACHE,
+        f"{GP}/iosxe/tests/ShowIpv6InterfaceBrief/cli/equal",
+        "genie",
+        "cisco_ios",
+        "show_ipv6_interface_brief",
+        "_output.txt",
+    ),
+]
+
+SHORT = {NTC: "ntc", NAPALM: "napalm", VRP: "napalm-vrp", CE: "napalm-ce", GENIE: "genie"}
+
+
+def _git(repo: Path, *args: str) -> bytes:
+    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True).stdout
+
+
+def _name(source: Source, path: str) -> str:
+    rel = path[len(source.root) + 1 :]
+    if source.kind == "ntc":
+        return Path(rel).stem
+    if source.kind == "genie":
+        return f"genie_{source.root.split('/')[-5]}_{rel.removesuffix('_output.txt')}"
+    case = rel.removesuffix(source.pattern).replace("/", "_")
+    getter = source.root.rsplit("/", 1)[-1].removeprefix("test_")
+    return f"{SHORT[source.repo]}_{getter}_{case}"
+
+
+def _parse_beside(source: Source, repo: Path, path: str) -> tuple[str, bytes] | None:
+    """The source's own expected parse of the capture, as the extension it is kept under."""
+    tree = set(_git(repo, "ls-tree", "-r", "--name-only", "HEAD", str(Path(path).parent)).decode().split())
+    if source.kind == "ntc":
+        beside = str(Path(path).with_suffix(".yml"))
+        return (".yml", _git(repo, "show", f"HEAD:{beside}")) if beside in tree else None
+    if source.kind == "napalm":
+        beside = str(Path(path).parent / "expected_result.json")
+        return (".napalm.json", _git(repo, "show", f"HEAD:{beside}")) if beside in tree else None
+    if source.kind == "genie":
+        beside = path.removesuffix("_output.txt") + "_expected.py"
+        if beside not in tree:
+            return None
+        module = ast.parse(_git(repo, "show", f"HEAD:{beside}").decode())
+        for node in module.body:
+            if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "expected_output":
+                data = ast.literal_eval(node.value)
+                return (".genie.json", json.dumps(data, indent=1, sort_keys=True).encode() + b"\n")
+    return None
+
+
+def main(mirrors: Path) -> int:
+    rows: list[dict[str, str]] = []
+    seen: set[str] = set()
+    for source in SOURCES:
+        repo = mirrors / source.repo.replace("/", "+") / "repo"
+        commit = _git(repo, "rev-parse", "HEAD").decode().strip()
+        paths = sorted(
+            p
+            for p in _git(repo, "ls-tree", "-r", "--name-only", "HEAD", source.root).decode().split()
+            if p.endswith(source.pattern)
+        )[: source.limit]
+        for path in paths:
+            raw = _git(repo, "show", f"HEAD:{path}")
+            digest = hashlib.sha256(raw.strip()).hexdigest()
+            if digest in seen or not raw.strip():
+                continue
+            seen.add(digest)
+            name = _name(source, path)
+            folder = CORPUS / source.platform / source.command
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / f"{name}.raw").write_bytes(raw)
+            row = {
+                "file": f"{source.platform}/{source.command}/{name}.raw",
+                "repository": source.repo,
+                "path": path,
+                "commit": commit,
+                "licence": source.licence,
+            }
+            if beside := _parse_beside(source, repo, path):
+                suffix, data = beside
+                (folder / f"{name}{suffix}").write_bytes(data)
+                row["parse"] = f"{name}{suffix}"
+            rows.append(row)
+    header = "# Provenance of every capture, written by scripts/import_captures.py; see SOURCES.md.\n"
+    text = yaml.safe_dump(rows, sort_keys=False, allow_unicode=True, width=200)
+    (CORPUS / "sources.yml").write_text(header + text, encoding="utf-8")
+    print(f"{len(rows)} captures")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(Path(sys.argv[1])))
