@@ -67,6 +67,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/migration_scale.py --update-docs
 	$(BIN)/python bench/exporter_scale.py --update-docs
 	$(BIN)/python bench/cloud_scale.py --update-docs
+	$(BIN)/python bench/parse_corpus.py --update-docs
 
 schema: $(STAMP)
 	$(BIN)/egov schema --out docs/schema
