@@ -89,7 +89,15 @@ SOURCES = [
         ".raw",
     ),
     Source(NTC, APACHE, "tests/huawei_vrp/display_version", "ntc", "huawei_vrp", "display_version", ".raw"),
-    Source(NTC, APACHE, "tests/huawei_vrp/display_ip_routing-table_verbose", "ntc", "huawei_vrp", "display_ipv6_routing-table_verbose", "_ipv6.raw"),
+    Source(
+        NTC,
+        APACHE,
+        "tests/huawei_vrp/display_ip_routing-table_verbose",
+        "ntc",
+        "huawei_vrp",
+        "display_ipv6_routing-table_verbose",
+        "_ipv6.raw",
+    ),
     Source(NTC, APACHE, "tests/cisco_ios/show_version", "ntc", "cisco_ios", "show_version", ".raw"),
     Source(NTC, APACHE, "tests/cisco_ios/show_interfaces", "ntc", "cisco_ios", "show_interfaces", ".raw"),
     Source(
