@@ -87,11 +87,19 @@ def _block(device: TwinDevice, interface: TwinInterface) -> list[str]:
         *(f"Internet Address is {a}" for a in interface.ipv4),
         f"IP Sending Frames' Format is PKTFMT_ETHNT_2, Hardware address is {mac[:4]}-{mac[4:8]}-{mac[8:]}",
     ]
-    if device.vrp8:
+    if device.vrp8:  # NE40E's layout (napalm-huawei-vrp's capture)
+        lines[2:2] = ["Last line protocol up time : 2026-01-05 09:12:40", "Link quality grade : GOOD"]
         if (speed := device.speed(interface)) is not None:
-            lines.append(f"Port BW: {_bandwidth(speed)}, Transceiver max BW: {_bandwidth(speed)}")
+            bw = _bandwidth(speed)
+            lines += [
+                f"Port BW: {bw}, Transceiver max BW: {bw}, Transceiver Mode: SingleMode",
+                "Loopback: none, LAN full-duplex mode, Pause Flowcontrol: Receive Enable and Send Enable",
+            ]
         lines += [
+            "Current system time: 2026-01-17 12:16:44",
             "Statistics last cleared:never",
+            "    Last 300 seconds input rate: 0 bits/sec, 0 packets/sec",
+            "    Last 300 seconds output rate: 0 bits/sec, 0 packets/sec",
             f"    Input: {rx} bytes, {device.packets(rx)} packets",
             f"    Output: {tx} bytes, {device.packets(tx)} packets",
             "    Input:",
@@ -103,6 +111,9 @@ def _block(device: TwinDevice, interface: TwinInterface) -> list[str]:
             f"      Unicast: {device.packets(tx)} packets, Multicast: 0 packets",
             "      Broadcast: 0 packets, JumboOctets: 0 packets",
             "      Lost: 0 packets, Overflow: 0 packets, Underrun: 0 packets",
+            "    Local fault: normal, Remote fault: normal.",
+            "    Last 300 seconds input utility rate:  0.00%",
+            "    Last 300 seconds output utility rate: 0.00%",
         ]
     else:
         if (speed := device.speed(interface)) is not None:
@@ -188,16 +199,23 @@ def comware_interfaces(device: TwinDevice, name: str | None) -> str:
         ]
         if (speed := device.speed(interface)) is not None:
             out.append(f"Bandwidth: {speed * 1000} kbps")
+        # Physical ports indent their counters by one space and add the `(normal)` lines; logical
+        # interfaces do not (ntc-templates' Comware 7 captures).
+        pad = " " if "Ethernet" in interface.name or "GigE" in interface.name else ""
+        rx_packets, tx_packets = device.packets(rx), device.packets(tx)
         out += [
             "Maximum transmission unit: 1500",
             *(f"Internet address: {a} (primary)" for a in interface.ipv4),
             f"IP packet frame type: Ethernet II, hardware address: {mac[:4]}-{mac[4:8]}-{mac[8:]}",
-            f"Input (total):  {device.packets(rx)} packets, {rx} bytes",
-            f"        {device.packets(rx)} unicasts, 0 broadcasts, 0 multicasts, 0 pauses",
-            "Input:  0 input errors, 0 runts, 0 giants, 0 throttles",
-            f"Output (total): {device.packets(tx)} packets, {tx} bytes",
-            f"        {device.packets(tx)} unicasts, 0 broadcasts, 0 multicasts, 0 pauses",
-            "Output: 0 output errors, - underruns, - buffer failures",
+            "Last clearing of counters: Never",
+            f"{pad}Input (total):  {rx_packets} packets, {rx} bytes",
+            f"         {rx_packets} unicasts, 0 broadcasts, 0 multicasts, 0 pauses",
+            *([f" Input (normal):  {rx_packets} packets, - bytes"] if pad else []),
+            f"{pad}Input:  0 input errors, 0 runts, 0 giants, 0 throttles",
+            f"{pad}Output (total): {tx_packets} packets, {tx} bytes",
+            f"         {tx_packets} unicasts, 0 broadcasts, 0 multicasts, 0 pauses",
+            *([f" Output (normal): {tx_packets} packets, - bytes"] if pad else []),
+            f"{pad}Output: 0 output errors, - underruns, - buffer failures",
             "",
         ]
     return "\n".join(out).rstrip("\n")

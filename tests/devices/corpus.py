@@ -422,9 +422,14 @@ def expected(capture: Capture) -> Any:
         base = _napalm(capture, json.loads((capture.raw.parent / capture.parse).read_text(encoding="utf-8")))
     elif capture.parse.endswith(".genie.json"):
         base = _genie(capture, json.loads((capture.raw.parent / capture.parse).read_text(encoding="utf-8")))
-    if capture.kind == "neighbors" and base is not None:  # tables abbreviate names; compare full ones
-        base = [{**n, "interface": expand(n["interface"], capture.platform)} for n in base]
-    return overlay(base, hand().get(capture.file, {}))
+    return overlay(full_names(capture.kind, capture.platform, base), hand().get(capture.file, {}))
+
+
+def full_names(kind: str, platform: str, reading: Any) -> Any:
+    """Neighbour tables abbreviate interface names (``GE0/0/1``): compare the full ones."""
+    if kind != "neighbors" or reading is None:
+        return reading
+    return [{**n, "interface": expand(n["interface"], platform)} for n in reading]
 
 
 def overlay(base: Any, corrections: dict[str, Any]) -> Any:

@@ -153,7 +153,7 @@ def _ours(capture: Capture) -> Any:
     return PARSERS[f"{capture.platform}/{capture.command}"](capture.text())
 
 
-def _differences(ours: Any, want: Any, where: str = "") -> list[str]:
+def differences(ours: Any, want: Any, where: str = "") -> list[str]:
     """Every field the expected values give that ours reads differently (ours may read more)."""
     if isinstance(want, dict) and isinstance(ours, dict):
         found = []
@@ -165,7 +165,7 @@ def _differences(ours: Any, want: Any, where: str = "") -> list[str]:
                 )
         for key, value in want.items():
             if key in ours:
-                found += _differences(ours[key], value, f"{where}/{key}")
+                found += differences(ours[key], value, f"{where}/{key}")
             elif not isinstance(value, dict):
                 found.append(f"{where}/{key}: not read (expected {value!r})")
         return found
@@ -198,7 +198,7 @@ def test_every_capture_reads_as_its_expected_values(capture: Capture) -> None:
     assert want is not None, (
         f"{capture.file}: no expected values (the source has no parse: add them to hand.yml)"
     )
-    problems = _differences(_ours(capture), want)
+    problems = differences(_ours(capture), want)
     assert not problems, f"{capture.file}:\n  " + "\n  ".join(problems[:30])
 
 
