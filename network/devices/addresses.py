@@ -59,7 +59,8 @@ def parse_ipv6_interfaces(text: str) -> tuple[list[InterfaceAddress], dict[str, 
 
 
 _VRP_HEADER = re.compile(r"^(?P<name>\S+) current state : ")
-_COMWARE_HEADER = re.compile(r"^(?P<name>[A-Za-z][\w/.:-]*\d)\s*$")
+# Comware 7 starts a block with the name alone; Comware 5 with "NAME current state: UP" (often indented).
+_COMWARE_HEADER = re.compile(r"^\s?(?P<name>[A-Za-z][\w/.:-]*\d)(?:\s*| current state: .*)$")
 _IOS_HEADER = re.compile(r"^(?P<name>\S+) is (?:administratively )?(?:up|down)")
 _IPV4 = re.compile(
     r"^\s*Internet [Aa]ddress(?: is|:)(?: negotiated,| allocated by DHCP,)?"

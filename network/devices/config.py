@@ -12,12 +12,8 @@ from typing import Any
 
 from hier_config import HConfig, Platform, WorkflowRemediation, get_hconfig
 
-_PLATFORMS = {
-    "huawei_vrp5": Platform.HUAWEI_VRP,
-    "huawei_vrp8": Platform.HUAWEI_VRP,
-    "h3c_comware7": Platform.HP_COMWARE5,  # hier_config's Comware rules (undo, sections) fit Comware 7
-    "cisco_ios": Platform.CISCO_IOS,
-}
+from network.inventory.platforms import platform_spec
+
 # Lines that frame a configuration dump rather than configure anything.
 _NOISE = ("#", "!", "return", "end", "Building configuration", "Current configuration")
 
@@ -54,7 +50,7 @@ def clean(text: str) -> str:
 
 def hconfig(platform: str, text: str) -> HConfig:
     """The hier_config tree of a configuration text on ``platform``."""
-    return get_hconfig(_PLATFORMS[platform], clean(text))
+    return get_hconfig(Platform[platform_spec(platform).hier_config], clean(text))
 
 
 def cli_lines(tree: HConfig | Any, platform: str) -> tuple[str, ...]:
@@ -72,7 +68,7 @@ def tree_text(tree: HConfig | Any, platform: str) -> str:
 
 
 def _render(tree: HConfig | Any, platform: str) -> tuple[tuple[str, ...], str]:
-    leave = "exit" if platform == "cisco_ios" else "quit"
+    leave = platform_spec(platform).leave_section
     lines: list[str] = []
     shown: list[str] = []
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Iterator, Mapping
 
 from napalm.base.exceptions import CommitError
 
@@ -51,6 +52,7 @@ from network.devices.interfaces import (
     parse_vrp_interfaces,
 )
 from network.devices.names import expand
+from network.inventory.platforms import known_platforms, platform_spec
 
 
 class _VrpFamily(EgovDriver):
@@ -163,12 +165,10 @@ class Vrp8Driver(Vrp5Driver):
         _check(self.name, output, command)
 
 
-class Comware7Driver(_VrpFamily):
-    """H3C Comware 7: immediate apply; ``configuration commit delay`` trials; ``save force``."""
+class _ComwareFamily(_VrpFamily):
+    """What Comware 5 and 7 share: their ``display`` layouts, ``display device manuinfo``, ``save force``."""
 
-    platform = "h3c_comware7"
     family = "comware"
-    trial_supported = True
 
     def _version(self) -> Version:
         return parse_comware_version(self._send("display version"))
@@ -184,13 +184,29 @@ class Comware7Driver(_VrpFamily):
         """``display ipv6 neighbors all``."""
         return parse_comware_ipv6_neighbors(self._send("display ipv6 neighbors all"))
 
-    def _apply(self, lines: tuple[str, ...], trial_seconds: int | None) -> None:
-        prefix = [] if trial_seconds is None else [f"configuration commit delay {minutes(trial_seconds)}"]
-        self._configure([*prefix, *lines])
-
     def _save(self) -> None:
         output = self._send("save force", expect_string=r"[>\]]")
         _check(self.name, output, "save force")
+
+
+class Comware5Driver(_ComwareFamily):
+    """H3C Comware 5 (S5120 and older switches): immediate apply, no commit delay, ``save force``."""
+
+    platform = "h3c_comware5"
+
+    def _apply(self, lines: tuple[str, ...], trial_seconds: int | None) -> None:
+        self._configure(lines)
+
+
+class Comware7Driver(_ComwareFamily):
+    """H3C Comware 7: immediate apply; ``configuration commit delay`` trials; ``save force``."""
+
+    platform = "h3c_comware7"
+    trial_supported = True
+
+    def _apply(self, lines: tuple[str, ...], trial_seconds: int | None) -> None:
+        prefix = [] if trial_seconds is None else [f"configuration commit delay {minutes(trial_seconds)}"]
+        self._configure([*prefix, *lines])
 
     def _confirm(self) -> None:
         self._configure(["configuration commit"])
@@ -288,19 +304,23 @@ def _check(hostname: str, output: str, what: str) -> None:
         raise CommitError(f"{hostname}: {what} failed: {line}")
 
 
-DRIVERS: dict[str, type[EgovDriver]] = {
-    "huawei_vrp5": Vrp5Driver,
-    "huawei_vrp8": Vrp8Driver,
-    "h3c_comware7": Comware7Driver,
-    "cisco_ios": IosDriver,
-}
-
-
 def driver_for(platform: str) -> type[EgovDriver]:
-    """The driver class of an inventory platform; KeyError names the platforms there are."""
-    try:
-        return DRIVERS[platform]
-    except KeyError:
-        raise KeyError(
-            f"no driver for platform {platform!r}; platforms: {', '.join(sorted(DRIVERS))}"
-        ) from None
+    """The driver class of a platform, as its spec names it; KeyError names the platforms there are."""
+    driver: type[EgovDriver] = platform_spec(platform).load("driver")
+    return driver
+
+
+class _Drivers(Mapping[str, type[EgovDriver]]):
+    """Every known platform's driver class, by platform (the specs', loaded when asked for)."""
+
+    def __getitem__(self, platform: str) -> type[EgovDriver]:
+        return driver_for(platform)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(known_platforms()))
+
+    def __len__(self) -> int:
+        return len(known_platforms())
+
+
+DRIVERS: Mapping[str, type[EgovDriver]] = _Drivers()

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from network.inventory.platforms import platform_spec
+
 # (full, short) pairs, longest full name first so that "XGigabitEthernet" wins over "GigabitEthernet".
 _HUAWEI = (
     ("XGigabitEthernet", "XGE"),
@@ -37,11 +39,7 @@ _SPLIT = re.compile(r"^(?P<kind>[A-Za-z-]+?)(?P<rest>\d.*)$")
 
 def family(platform: str) -> str:
     """The naming family of an inventory platform: ``huawei``, ``comware`` or ``ios``."""
-    if platform.startswith("h3c_"):
-        return "comware"
-    if platform.startswith("cisco_"):
-        return "ios"
-    return "huawei"
+    return platform_spec(platform).family
 
 
 def expand(name: str, platform: str) -> str:

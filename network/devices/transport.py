@@ -15,13 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-# The stock netmiko device type of each platform (netmiko's own names, unchanged).
-NETMIKO_DEVICE_TYPES = {
-    "huawei_vrp5": "huawei",
-    "huawei_vrp8": "huawei_vrpv8",
-    "h3c_comware7": "hp_comware",
-    "cisco_ios": "cisco_ios",
-}
+from network.inventory.platforms import UnknownPlatform, known_platforms, platform_spec
 
 _Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 _Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -122,12 +116,12 @@ class ConnectionParams:
     def device_type(self) -> str:
         """netmiko's stock device type for the platform."""
         try:
-            return NETMIKO_DEVICE_TYPES[self.platform]
-        except KeyError:
+            return platform_spec(self.platform).netmiko_type
+        except UnknownPlatform:
             raise TargetRefused(
                 self.host,
                 f"no transport for platform {self.platform!r}",
-                f"platforms: {', '.join(sorted(NETMIKO_DEVICE_TYPES))}",
+                f"platforms: {', '.join(sorted(known_platforms()))}",
             ) from None
 
 

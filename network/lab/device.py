@@ -17,11 +17,10 @@ from dataclasses import dataclass, field
 from network.devices.names import expand
 from network.inventory import Inventory
 from network.inventory.model import Device
+from network.inventory.platforms import PlatformSpec, known_platforms, platform_spec
 from network.lab.conditions import Conditions
 
-SUPPORTED_PLATFORMS = ("huawei_vrp5", "huawei_vrp8", "h3c_comware7", "cisco_ios")
 _PACKET_BYTES = 800  # average packet size the counters assume
-_LOOPBACK = {"cisco_ios": "Loopback0"}
 
 
 @dataclass
@@ -60,18 +59,19 @@ class TwinConfig:
 
     def lines(self, hostname: str, platform: str) -> list[str]:
         """``display current-configuration`` (``show running-config`` on IOS) in the platform's layout."""
-        if platform == "cisco_ios":
+        spec = platform_spec(platform)
+        if spec.family == "ios":
             return self._ios_lines(hostname)
         out = ["#", f" sysname {hostname}", "#"]
-        if self.ipv6:
-            out += ["ipv6", "#"]
+        if self.ipv6 and spec.ipv6_global:
+            out += [spec.ipv6_global, "#"]
         for interface in self.interfaces.values():
             out.append(f"interface {interface.name}")
             if interface.description:
                 out.append(f" description {interface.description}")
             if interface.shutdown:
                 out.append(" shutdown")
-            if interface.ipv6_enabled and platform != "h3c_comware7":
+            if interface.ipv6_enabled and spec.ipv6_interface_enable:
                 out.append(" ipv6 enable")
             for address in interface.ipv4:
                 net = ipaddress.IPv4Interface(address)
@@ -191,14 +191,24 @@ class TwinDevice:
     started: float = field(default_factory=time.monotonic)
 
     @property
+    def spec(self) -> PlatformSpec:
+        """What the platform is (network.inventory.platforms)."""
+        return platform_spec(self.platform)
+
+    @property
     def vrp8(self) -> bool:
-        """VRP8 keeps a candidate configuration that only ``commit`` applies."""
-        return self.platform == "huawei_vrp8"
+        """VRP8 keeps a candidate configuration that only ``commit`` applies (trial commits)."""
+        return self.spec.commit == "trial"
 
     @property
     def comware(self) -> bool:
-        """H3C Comware 7: VRP-like views, its own messages and ``save force``."""
-        return self.platform == "h3c_comware7"
+        """H3C Comware (5 and 7): VRP-like views, its own messages and ``save force``."""
+        return self.spec.family == "comware"
+
+    @property
+    def comware5(self) -> bool:
+        """Comware 5's output layout (` NAME current state:`, two-line version) and no commit delay."""
+        return self.comware and self.spec.major == 5
 
     def set_running(self, config: TwinConfig) -> None:
         """Replace the running configuration (a VRP8 commit, a rollback) and note new addresses."""
@@ -226,7 +236,7 @@ class TwinDevice:
     def mac(self, interface: str) -> str:
         """A stable MAC per interface (Huawei's 00e0-fc OUI, H3C's 3822-d6, Cisco's aabb.cc)."""
         digest = hashlib.sha256(f"{self.hostname}/{interface}".encode()).hexdigest()
-        prefix = {"h3c_comware7": "3822d6", "cisco_ios": "aabbcc"}.get(self.platform, "00e0fc")
+        prefix = self.spec.mac_prefix
         return prefix + digest[:6]
 
     def link_local(self, interface: str) -> str:
@@ -364,7 +374,7 @@ def build_fabric(inventory: Inventory, conditions: Conditions | None = None) -> 
     devices = {
         device.hostname: _twin(device, capacity)
         for device in inventory.devices
-        if device.platform in SUPPORTED_PLATFORMS
+        if device.platform in known_platforms()
     }
     return Fabric(devices, peers, conditions or Conditions())
 
@@ -382,9 +392,9 @@ def _twin(device: Device, capacity: dict[tuple[str, str], int]) -> TwinDevice:
         name = expand(interface.name, device.platform)  # IOS spells it Loopback0, VRP LoopBack0
         interfaces[name] = TwinInterface(name, speed, interface.description)
     if isinstance(device.management, ipaddress.IPv4Address):
-        loopback = _LOOPBACK.get(device.platform, "LoopBack0")
+        loopback = platform_spec(device.platform).loopback
         interfaces.setdefault(loopback, TwinInterface(loopback, None, "management"))
         interfaces[loopback].ipv4.append(f"{device.management}/32")
     serial = hashlib.sha256(device.hostname.encode()).hexdigest()[:12].upper()
-    model = device.model or {"cisco_ios": "ISR4331", "h3c_comware7": "MSR3620"}.get(device.platform, "AR6280")
+    model = device.model or platform_spec(device.platform).model
     return TwinDevice(device.hostname, device.platform, model, TwinConfig(interfaces), serial=f"21{serial}")

@@ -5,6 +5,7 @@ sessions; the wording per family is in :mod:`network.lab.device`.
 
 from __future__ import annotations
 
+from network.inventory.platforms import platform_spec
 from network.lab.device import (
     INTERFACE_EXTRAS,
     LOGICAL_INTERFACES,
@@ -17,7 +18,7 @@ from network.lab.device import (
 
 def family(platform: str) -> str:
     """``ios`` or ``huawei`` (VRP and Comware share these commands)."""
-    return "ios" if platform == "cisco_ios" else "huawei"
+    return "ios" if platform_spec(platform).family == "ios" else "huawei"
 
 
 def section_header(text: str, platform: str) -> str | None:

@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # the session modules call these functions: only their types 
     from network.lab.device import TwinDevice, TwinInterface
 
 _COMWARE_VERSION = "7.1.064, Release 0821P11"
+_COMWARE5_VERSION = "5.20.99, Release 2222P11"
 _VERSION = {
     "huawei_vrp5": ("5.170", "AR6280 V200R010C10SPC700"),
     "huawei_vrp8": ("8.180", "NE40E V800R011C00SPC200"),
@@ -31,6 +32,15 @@ def _uptime(device: TwinDevice) -> str:
 
 def version(device: TwinDevice) -> str:
     """``display version``: the VRP major tells VRP5 from VRP8; Comware and IOS name themselves."""
+    if device.comware5:  # Comware 5 names the platform, then the version on a line of its own
+        return "\n".join(
+            [
+                "H3C Comware Platform Software",
+                f"Comware Software, Version {_COMWARE5_VERSION}",
+                "Copyright (c) 2004-2013 Hangzhou H3C Tech. Co., Ltd. All rights reserved.",
+                f"H3C {device.model} uptime is 0 weeks, {_uptime(device)}",
+            ]
+        )
     if device.comware:
         return "\n".join(
             [
@@ -184,8 +194,62 @@ def comware_brief(device: TwinDevice) -> str:
     return "\n".join(out)
 
 
+def comware5_interfaces(device: TwinDevice, name: str | None) -> str:
+    """Comware 5 ``display interface [NAME]`` (ntc-templates' Comware 5 captures): a port's block starts
+    `` NAME current state: UP`` indented, prints its speed as ``1000Mbps-speed mode`` and a frame length,
+    no line protocol; VLAN interfaces and loopbacks start unindented and print their line protocol."""
+    out: list[str] = []
+    for interface in _selected(device, name):
+        state = "DOWN ( Administratively )" if interface.shutdown else "UP"
+        rx, tx = device.counters(interface)
+        rx_packets, tx_packets = device.packets(rx), device.packets(tx)
+        mac = device.mac(interface.name)
+        hardware = f"{mac[:4]}-{mac[4:8]}-{mac[8:]}"
+        description = interface.description or f"{interface.name} Interface"
+        if "Ethernet" in interface.name:
+            speed = device.speed(interface)
+            gbps = speed is not None and speed >= 10000 and speed % 1000 == 0  # "10Gbps", but "1000Mbps"
+            mode = f"{(speed or 0) // 1000}Gbps-speed mode" if gbps else f"{speed}Mbps-speed mode"
+            out += [
+                f" {interface.name} current state: {state}",
+                f" IP Packet Frame Type: PKTFMT_ETHNT_2, Hardware Address: {hardware}",
+                f" Description: {description}",
+                " Loopback is not set",
+                " Media type is twisted pair",
+                f" {mode if speed else 'Unknown-speed mode'}, full-duplex mode",
+                " Link speed type is autonegotiation, link duplex type is autonegotiation",
+                " The Maximum Frame Length is 1536",
+                *(f" Internet Address is {a} Primary" for a in interface.ipv4),
+                " Last clearing of counters:  Never",
+                f" Input (total):  {rx_packets} packets, {rx} bytes",
+                f"         {rx_packets} unicasts, 0 broadcasts, 0 multicasts, 0 pauses",
+                " Input:  0 input errors, 0 runts, 0 giants, 0 throttles",
+                f" Output (total): {tx_packets} packets, {tx} bytes",
+                f"         {tx_packets} unicasts, 0 broadcasts, 0 multicasts, 0 pauses",
+                " Output: 0 output errors, - underruns, - buffer failures",
+                "",
+            ]
+        else:
+            out += [
+                f"{interface.name} current state: {state}",
+                f"Line protocol current state: {'DOWN' if interface.shutdown else 'UP'}",
+                f"Description: {description}",
+                "The Maximum Transmit Unit is 1500",
+                *(f"Internet Address is {a} Primary" for a in interface.ipv4),
+                f"IP Packet Frame Type: PKTFMT_ETHNT_2,  Hardware Address: {hardware}",
+                f"IPv6 Packet Frame Type: PKTFMT_ETHNT_2,  Hardware Address: {hardware}",
+                " Last clearing of counters:  Never",
+                f"    {rx_packets} packets input, {rx} bytes, 0 drops",
+                f"    {tx_packets} packets output, {tx} bytes, 0 drops",
+                "",
+            ]
+    return "\n".join(out).rstrip("\n")
+
+
 def comware_interfaces(device: TwinDevice, name: str | None) -> str:
     """Comware ``display interface [NAME]``: ``Current state:``, ``Bandwidth: N kbps`` (as captured)."""
+    if device.comware5:
+        return comware5_interfaces(device, name)
     out: list[str] = []
     for interface in _selected(device, name):
         state, protocol = _state(interface)

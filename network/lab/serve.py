@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from network.devices.transport import NETMIKO_DEVICE_TYPES
 from network.inventory import load_inventory
+from network.inventory.platforms import platform_spec
 from network.lab.conditions import Conditions, ConditionsError, load_conditions
 from network.lab.device import Fabric, TwinDevice, build_fabric
 from network.lab.files import LAB_JSON, PASSWORD_VARIABLE, USERNAME
@@ -48,7 +48,7 @@ def lab_entries(listeners: list[Listener]) -> list[dict[str, Any]]:
             "host": listener.host,
             "port": listener.port,
             "username": USERNAME,
-            "device_type": NETMIKO_DEVICE_TYPES[listener.platform],
+            "device_type": platform_spec(listener.platform).netmiko_type,
             "platform": listener.platform,
         }
         for listener in sorted(listeners, key=lambda entry: entry.hostname)

@@ -24,8 +24,7 @@ import asyncssh
 
 from network.lab.conditions import Fault
 from network.lab.device import Fabric, TwinDevice
-from network.lab.ios import IosSession
-from network.lab.session import BaseSession, Closed, Session
+from network.lab.session import BaseSession, Closed
 
 FIRST_DEVICE_ADDRESS = 0x7F010001  # 127.1.0.1: device addresses count up from here
 
@@ -77,14 +76,15 @@ class _Server(asyncssh.SSHServer):
 
 
 def _session(device: TwinDevice, fault: Fault | None) -> BaseSession:
-    return IosSession(device, fault) if device.platform == "cisco_ios" else Session(device, fault)
+    session: type[BaseSession] = device.spec.load("twin_session")
+    return session(device, fault)
 
 
 async def _shell(device: TwinDevice, process: asyncssh.SSHServerProcess[str]) -> None:
     fault: Fault | None = process.get_extra_info("egov_fault")
     session = _session(device, fault)
     delay = fault.delay if fault is not None and fault.kind == "slow" else 0.0
-    banner = "" if device.platform == "cisco_ios" else "\r\nInfo: The max number of VTY users is 10.\r\n"
+    banner = "" if device.spec.family == "ios" else "\r\nInfo: The max number of VTY users is 10.\r\n"
     process.stdout.write(f"{banner}\r\n{session.prompt()}")
     try:
         await _converse(session, process, delay)

@@ -226,7 +226,7 @@ class Session(BaseSession):
             return self._leave(lowered)
         if self.device.vrp8 and words[0].lower() in ("commit", "abort", "clear"):
             return self._vrp8_transaction(command, lowered)
-        if self.device.comware and lowered.startswith("configuration commit"):
+        if self.device.comware and not self.device.comware5 and lowered.startswith("configuration commit"):
             return self._comware_commit(command, words)
         if lowered.startswith("interface "):
             return self._enter_interface(command)
@@ -387,7 +387,7 @@ class Session(BaseSession):
         undo = words[0].lower() == "undo"
         rest = [w.lower() for w in (words[1:] if undo else words)]
         header = extras.section_header(" ".join(rest), self.device.platform)
-        if rest == ["ipv6"] and not self.device.comware:
+        if rest == ["ipv6"] and self.device.spec.ipv6_global == "ipv6":
             self.config.ipv6 = not undo
         elif header is not None:
             if undo:
@@ -466,6 +466,8 @@ class Session(BaseSession):
         else:
             if not interface.ipv6_enabled and not self.device.comware:
                 return "Error: Please enable IPv6 on the interface first."
+            if self.device.comware5 and not self.config.ipv6:  # Comware 5: `ipv6` in system view first
+                return self._error(command, UNRECOGNIZED, command.index(rest[0]))
             interface.ipv6_enabled = True  # Comware enables IPv6 with the first address
             if text not in interface.ipv6:
                 interface.ipv6.append(text)

@@ -17,11 +17,10 @@ from network.addressing.lock import Lock
 from network.addressing.prefixes import LAN_LENGTH, P2P_CONFIGURED, address_text
 from network.inventory import Inventory
 from network.inventory.model import Device, Endpoint, Level, Link, Role, Site
+from network.inventory.platforms import platform_spec
 from network.rollout.config import RolloutConfig
 
 _GATEWAY_ROLES = (Role.CORE, Role.AGGREGATION, Role.ACCESS)
-LOOPBACK = {"cisco_ios": "Loopback0"}
-VLAN_INTERFACE = {"huawei_vrp5": "Vlanif", "huawei_vrp8": "Vlanif", "h3c_comware7": "Vlan-interface"}
 
 
 class IntentError(Exception):
@@ -170,7 +169,7 @@ class IntentBuilder:
                 import_static=bool(statics),
                 originate_default=province_peer,
             )
-        loopback_interface = LOOPBACK.get(device.platform, "LoopBack0")
+        loopback_interface = platform_spec(device.platform).loopback
         addresses = (
             (loopback_interface, address_text(loopback), 128),
             *((link.interface, link.address, link.prefix_length) for link in links),
@@ -226,7 +225,7 @@ class IntentBuilder:
         return []
 
     def _lans(self, device: Device, area: str | None) -> list[LanIntent]:
-        prefix = VLAN_INTERFACE.get(device.platform, "Vlan")
+        prefix = platform_spec(device.platform).vlan_interface
         out = []
         for n, (department, ipv4) in enumerate(self.gateway_lans.get(device.hostname, [])):
             allocation = self.lock.lans.get(f"{department} {ipv4}")

@@ -12,21 +12,16 @@ from pathlib import Path
 
 import jinja2
 
+from network.inventory.platforms import platform_spec
 from network.render.intent import DeviceIntent
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
-TEMPLATES = {
-    "huawei_vrp5": "huawei_vrp.j2",
-    "huawei_vrp8": "huawei_vrp.j2",
-    "h3c_comware7": "h3c_comware7.j2",
-    "cisco_ios": "cisco_ios.j2",
-}
 
 
 @cache
-def _environment() -> jinja2.Environment:
+def _environment(directory: Path = TEMPLATE_DIR) -> jinja2.Environment:
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
+        loader=jinja2.FileSystemLoader(directory),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -37,8 +32,10 @@ def _environment() -> jinja2.Environment:
 
 def render_intent(intent: DeviceIntent) -> str:
     """The dual-stack configuration lines for one device, in its platform's syntax."""
-    template = _environment().get_template(TEMPLATES[intent.platform])
+    spec = platform_spec(intent.platform)
+    directory = Path(spec.template_dir) if spec.template_dir else TEMPLATE_DIR
+    template = _environment(directory).get_template(spec.template)
     areas = (
         sorted({intent.ospf.area, *(link.area for link in intent.links if link.area)}) if intent.ospf else []
     )
-    return template.render(d=intent, areas=areas)
+    return template.render(d=intent, areas=areas, platform=spec)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from network.devices.collect import Target
+from network.inventory.platforms import platform_spec
 from network.render.intent import LanIntent
 from network.rollout import transaction
 from network.rollout.context import Context
@@ -75,13 +76,14 @@ def plan_onboarding(context: Context, department: str) -> Onboarding:
 
 
 def _lines(platform: str, lans: tuple[LanIntent, ...], ospf: Any) -> str:
-    ios, comware = platform == "cisco_ios", platform == "h3c_comware7"
-    out = ["ipv6 unicast-routing" if ios else "" if comware else "ipv6"]
+    spec = platform_spec(platform)
+    ios = spec.family == "ios"
+    out = [spec.ipv6_global]
     for lan in lans:
         v4 = ipaddress.IPv4Network(lan.ipv4)
         gateway = f"{next(v4.hosts())} {v4.netmask}"
         out += [f"interface {lan.interface}", f" description LAN {lan.department}", f" ip address {gateway}"]
-        if not comware:
+        if spec.ipv6_interface_enable:
             out.append(" ipv6 enable")
         out.append(f" ipv6 address {lan.address.upper()}/{lan.prefix_length}")
         if not ios:
@@ -269,21 +271,18 @@ def plan_cutover(context: Context, department: str, network: str) -> Onboarding:
     lan = onboarding.lans[0]
     v4_hop = str(list(ipaddress.IPv4Network(lan.ipv4).hosts())[-1])
     v6_hop = str(ipaddress.IPv6Address(lan.address) + 1)
-    platform = context.inventory.device_by_hostname[onboarding.hostname].platform
+    spec = platform_spec(context.inventory.device_by_hostname[onboarding.hostname].platform)
     routes, lines = [], []
     for prefix in private.prefixes:
         if prefix.version == 4:
             routes.append((str(prefix), v4_hop))
-            head = "ip route" if platform == "cisco_ios" else "ip route-static"
-            lines.append(f"{head} {prefix.network_address} {prefix.netmask} {v4_hop}")
+            lines.append(
+                spec.ipv4_static.format(prefix=prefix.network_address, mask=prefix.netmask, hop=v4_hop)
+            )
         else:
             routes.append((str(prefix), v6_hop))
             net, length = str(prefix.network_address).upper(), prefix.prefixlen
-            lines.append(
-                f"ipv6 route {net}/{length} {v6_hop.upper()}"
-                if platform == "cisco_ios"
-                else f"ipv6 route-static {net} {length} {v6_hop.upper()}"
-            )
+            lines.append(spec.ipv6_static.format(prefix=net, length=length, hop=v6_hop.upper()))
     config = "\n".join(lines) + "\n"
     return Onboarding(
         department,

@@ -10,9 +10,9 @@ from __future__ import annotations
 import fnmatch
 from dataclasses import dataclass
 
-from network.devices.transport import NETMIKO_DEVICE_TYPES
 from network.inventory import Inventory
 from network.inventory.model import Device, Level, Role, Site
+from network.inventory.platforms import known_platforms
 from network.rollout.config import RolloutConfig, WaveSpec
 
 
@@ -53,7 +53,7 @@ def eligible(inventory: Inventory) -> list[Device]:
         (
             d
             for d in inventory.devices
-            if d.platform in NETMIKO_DEVICE_TYPES and sites[d.site].level != Level.PROVINCE
+            if d.platform in known_platforms() and sites[d.site].level != Level.PROVINCE
         ),
         key=lambda d: d.hostname,
     )

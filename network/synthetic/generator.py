@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from ipaddress import IPv4Network, IPv6Address, IPv6Network
 from typing import Any
 
+from network.inventory.platforms import platform_spec
 from network.synthetic.profiles import (
     CLASSIFIED_SYSTEMS,
     COMMON_SYSTEMS,
@@ -42,20 +43,6 @@ _LAN_V6 = IPv6Network("2001:db8:fe00::/40")
 _VILLAGE_DEMAND = ("10M", "20M", "20M", "50M", "50M", "100M")
 _PROVIDERS = ("中国电信", "中国移动", "中国联通")
 
-# Port naming per platform: (1G port, 10G port), formatted with a port number.
-_PORTS = {
-    "huawei_vrp8": ("GigabitEthernet1/0/{n}", "GigabitEthernet2/0/{n}"),
-    "huawei_vrp5": ("GigabitEthernet0/0/{n}", "XGigabitEthernet0/0/{n}"),
-    "h3c_comware7": ("GigabitEthernet1/0/{n}", "Ten-GigabitEthernet1/0/{n}"),
-    "cisco_ios": ("GigabitEthernet0/0/{n}", "TenGigabitEthernet0/1/{n}"),
-}
-_MODELS = {
-    "huawei_vrp8": "NE40E-X8A",
-    "huawei_vrp5": "AR6280",
-    "h3c_comware7": "MSR3660",
-    "cisco_ios": "ISR4331",
-}
-
 
 @dataclass
 class _Device:
@@ -70,7 +57,7 @@ class _Device:
         """Allocate the next free 1G or 10G port, named as the platform names it."""
         number = self.next_port[ten_gig]
         self.next_port[ten_gig] += 1
-        name = _PORTS[self.record["platform"]][ten_gig].format(n=number)
+        name = platform_spec(self.record["platform"]).ports[ten_gig].format(n=number)
         self.record["interfaces"].append(
             {"name": name, "description": description, "speed": "10G" if ten_gig else "1G"}
         )
@@ -117,7 +104,7 @@ class Builder:
             "site": site,
             "role": role,
             "platform": platform,
-            "model": _MODELS[platform],
+            "model": platform_spec(platform).model,
             "management": management,
             "credentials": f"env:EGOV_SSH_{role.upper()}",
             "interfaces": [{"name": "LoopBack0", "description": "router id"}],
@@ -213,7 +200,15 @@ def _town(b: Builder, town: TownSpec, county_id: str, agg: _Device, profile: Cit
     extra = {"synthetic": True} if town.synthetic else {}
     b.site(town.key, town.name, "town", county_id, **extra)
     roll = b.rng.random()
-    platform = "huawei_vrp5" if roll < 0.75 else ("h3c_comware7" if roll < 0.93 else "cisco_ios")
+    # Towns: mostly VRP5 AR routers; older H3C Comware 5 switches (S5120) still serve about one town in
+    # eight; Comware 7 MSR routers and a few Cisco routers the rest.
+    platform = (
+        "huawei_vrp5"
+        if roll < 0.63
+        else "h3c_comware5"
+        if roll < 0.75
+        else ("h3c_comware7" if roll < 0.93 else "cisco_ios")
+    )
     router = b.device(f"{town.key.upper()}-AR-01", town.key, "access", platform)
     b.link(f"{town.key}-up", agg, router, "1G" if b.rng.random() < 0.2 else "100M")
     low, high = profile.villages_per_town

@@ -165,6 +165,7 @@ def _ntc_comware_interfaces(rows: list[dict[str, Any]], text: str) -> dict[str, 
                 "mtu": _int(row.get("mtu", "")),
                 "mac": mac(macs[0]) if macs else None,
                 "description": row.get("description") or None,
+                "ipv4": sorted(row["ip_address"]) if row.get("ip_address") else None,
             }
         )
     return out
@@ -425,11 +426,15 @@ def expected(capture: Capture) -> Any:
     return overlay(full_names(capture.kind, capture.platform, base), hand().get(capture.file, {}))
 
 
-def full_names(kind: str, platform: str, reading: Any) -> Any:
+# A corpus folder's naming family, as a platform of the toolkit (they name interfaces alike).
+NAMING = {"huawei_vrp": "huawei_vrp8", "h3c_comware": "h3c_comware7", "cisco_ios": "cisco_ios"}
+
+
+def full_names(kind: str, folder: str, reading: Any) -> Any:
     """Neighbour tables abbreviate interface names (``GE0/0/1``): compare the full ones."""
     if kind != "neighbors" or reading is None:
         return reading
-    return [{**n, "interface": expand(n["interface"], platform)} for n in reading]
+    return [{**n, "interface": expand(n["interface"], NAMING[folder])} for n in reading]
 
 
 def overlay(base: Any, corrections: dict[str, Any]) -> Any:

@@ -171,6 +171,7 @@ def test_drivers_keep_the_typed_contract(platform: str) -> None:
         ("egov_vrp5", "huawei_vrp5"),
         ("egov_vrp8", "huawei_vrp8"),
         ("egov_comware7", "h3c_comware7"),
+        ("egov_comware5", "h3c_comware5"),
         ("egov_ios", "cisco_ios"),
     ],
 )

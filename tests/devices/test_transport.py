@@ -9,7 +9,6 @@ import pytest
 from netmiko.ssh_dispatcher import CLASS_MAPPER
 
 from network.devices.transport import (
-    NETMIKO_DEVICE_TYPES,
     ConnectionParams,
     CredentialError,
     TargetRefused,
@@ -17,6 +16,7 @@ from network.devices.transport import (
     connect,
     resolve_credential,
 )
+from network.inventory.platforms import specs
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "127.1.2.3", "::1", "[::1]", "::ffff:127.0.0.9", "localhost"])
@@ -68,7 +68,7 @@ def test_connect_refuses_before_opening_any_socket() -> None:
 
 
 def test_stock_netmiko_device_types() -> None:
-    assert set(NETMIKO_DEVICE_TYPES.values()) <= set(CLASS_MAPPER)
+    assert {spec.netmiko_type for spec in specs().values()} <= set(CLASS_MAPPER)
     assert ConnectionParams("127.0.0.1", 22, "u", "huawei_vrp5").device_type == "huawei"
     with pytest.raises(TargetRefused, match="no transport"):
         _ = ConnectionParams("127.0.0.1", 22, "u", "juniper_junos").device_type

@@ -19,7 +19,7 @@ from ansible.errors import AnsibleParserError
 from ansible.plugins.inventory import BaseInventoryPlugin
 
 try:  # the egov library, installed in the python Ansible runs with
-    from network.devices.transport import NETMIKO_DEVICE_TYPES
+    from network.inventory.platforms import known_platforms, platform_spec
     from network.inventory.validate import validate
     from network.rollout.config import RolloutFileError, load_rollout
     from network.rollout.waves import county_of, plan_waves
@@ -50,12 +50,9 @@ _FILES = re.compile(
 )
 
 
-_NAPALM_NAMES = {
-    "huawei_vrp5": "egov_vrp5",
-    "huawei_vrp8": "egov_vrp8",
-    "h3c_comware7": "egov_comware7",
-    "cisco_ios": "egov_ios",
-}
+def _spec_value(platform: str, field: str, default: str) -> str:
+    """A field of the platform's spec (network.inventory.platforms), or the default for an unknown one."""
+    return str(getattr(platform_spec(platform), field)) if platform in known_platforms() else default
 
 
 def _group(prefix: str, name: str) -> str:
@@ -137,9 +134,9 @@ class InventoryModule(BaseInventoryPlugin):
             values = {
                 "ansible_host": entry["host"] if entry else str(device.management),
                 "ansible_port": entry["port"] if entry else 22,
-                "ansible_network_os": _NAPALM_NAMES.get(device.platform, device.platform),
+                "ansible_network_os": _spec_value(device.platform, "napalm_driver", device.platform),
                 "egov_platform": device.platform,
-                "egov_device_type": NETMIKO_DEVICE_TYPES.get(device.platform, ""),
+                "egov_device_type": _spec_value(device.platform, "netmiko_type", ""),
                 "egov_site": site.id,
                 "egov_level": site.level.value,
                 "egov_wave": wave_of.get(name, 0),
