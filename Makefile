@@ -28,6 +28,9 @@ demo: $(STAMP)
 	@echo "   ... and the first rows of the NetBox import"
 	$(BIN)/egov plan export $(INVENTORY) --format netbox-csv | head -6
 	@echo
+	@echo "== 3b. The device parsers on 154 real captures from public sources, against ntc-templates' TextFSM"
+	$(BIN)/python bench/parse_corpus.py --repeat 1 --rounds 3
+	@echo
 	@echo "== 4. The lab twin: every device simulated over SSH on loopback, read and changed through the drivers;"
 	@echo "   the rollout, and a wave killed (kill -9) with trial commits pending, then resumed"
 	scripts/demo_lab.sh $(INVENTORY)

@@ -57,7 +57,7 @@ def test_every_site_has_devices_and_a_platform_mix(shanwei) -> None:  # type: ig
     with_devices = {d.site for d in shanwei.devices}
     assert with_devices == {s.id for s in shanwei.sites}
     platforms = Counter(d.platform for d in shanwei.devices)
-    assert set(platforms) == {"huawei_vrp8", "huawei_vrp5", "h3c_comware7", "cisco_ios"}
+    assert set(platforms) == {"huawei_vrp8", "huawei_vrp5", "h3c_comware5", "h3c_comware7", "cisco_ios"}
     by_level = {
         d.platform
         for d in shanwei.devices

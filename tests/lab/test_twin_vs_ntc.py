@@ -10,17 +10,42 @@ hand.yml says where), the same correction applies here.
 
 from __future__ import annotations
 
+import shutil
 from typing import Any
 
 import pytest
 from ntc_templates.parse import parse_output
 from textfsm import TextFSMError
 
-from network.lab.device import Fabric
+from network.inventory import load_inventory
+from network.lab.device import Fabric, build_fabric
 from network.lab.server import Listener
 from tests.devices.corpus import CORPUS, KIND, NTC, full_names
 from tests.devices.test_capture_corpus import PARSERS, differences
-from tests.lab.test_twin import _session, fabric, lab  # noqa: F401 - the module's twin, over SSH
+from tests.lab.test_twin import LAB_INVENTORY, _session, lab  # noqa: F401 - the module's twin, over SSH
+
+# The lab inventory, plus an H3C Comware 5 town switch (the lab's own inventory has none).
+COMWARE5 = """  - hostname: CTY-A-T1-SW-05
+    site: cty-a-t1
+    role: access
+    platform: h3c_comware5
+    model: S5120-28C-EI
+    management: 192.0.2.7
+    credentials: env:EGOV_SSH_ACCESS
+    interfaces:
+      - {name: GigabitEthernet1/0/1, speed: 1G}
+      - {name: GigabitEthernet1/0/2, speed: 100M}
+"""
+
+
+@pytest.fixture(scope="module")
+def fabric(tmp_path_factory: pytest.TempPathFactory) -> Fabric:
+    inventory = tmp_path_factory.mktemp("lab") / "lab"
+    shutil.copytree(LAB_INVENTORY, inventory)
+    devices = inventory / "devices.yaml"
+    devices.write_text(devices.read_text(encoding="utf-8") + COMWARE5, encoding="utf-8")
+    return build_fabric(load_inventory(inventory).inventory)
+
 
 # The twin's commands with a template in ntc-templates, per device of tests/fixtures/lab.
 COMMANDS = {
@@ -39,6 +64,7 @@ DEVICES = {
     "CTY-A-T1-AR-01": "huawei_vrp",  # VRP5
     "CTY-CORE-01": "huawei_vrp",  # VRP8
     "CTY-A-T1-V1-CPE": "h3c_comware",  # Comware 7
+    "CTY-A-T1-SW-05": "h3c_comware",  # Comware 5
     "CTY-A-T1-IOS-ROUTER-02": "cisco_ios",
 }
 CASES = [(host, command) for host, family in DEVICES.items() for command in COMMANDS[family]]
@@ -72,7 +98,7 @@ def _held(twin: Fabric, hostname: str) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def dual_stack(fabric: Fabric) -> Fabric:  # noqa: F811
+def dual_stack(fabric: Fabric) -> Fabric:
     """Every link of the twin given an IPv6 prefix at both ends (2001:db8:ff<n>::/64), as a rollout would."""
     done: set[tuple[str, str]] = set()
     for n, ((hostname, name), _end) in enumerate(sorted(fabric.peers.items())):

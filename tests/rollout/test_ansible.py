@@ -112,7 +112,8 @@ def test_a_county_through_ansible_playbook(tmp_path: Path, monkeypatch: pytest.M
         )
         assert facts.returncode == 0, facts.stdout[-2000:]
         egov = json.loads(facts.stdout.split("=>", 1)[1])["ansible_facts"]["egov"]
-        assert egov["facts"]["platform"] == "huawei_vrp5" and egov["facts"]["hostname"] == "SW-HQ-P1-AR-01"
+        # The town's switch is an H3C Comware 5 in the Shanwei sample: its display version says so.
+        assert egov["facts"]["platform"] == "h3c_comware5" and egov["facts"]["hostname"] == "SW-HQ-P1-AR-01"
         assert {10, 1000} <= {i["speed_mbit"] for i in egov["interfaces"].values()}, (
             "speeds are link capacities"
         )
