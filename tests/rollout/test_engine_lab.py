@@ -101,7 +101,9 @@ def test_one_county_rolled_out_matches_the_plan(
         assert not result.failed(), [(o.hostname, o.reason) for o in result.failed()]
     hosts = _hosts(context, waves)
     platforms = {context.inventory.device_by_hostname[h].platform for h in hosts}
-    assert {"huawei_vrp8", "huawei_vrp5", "h3c_comware5", "h3c_comware7"} <= platforms, "every kind rolled out"
+    assert {"huawei_vrp8", "huawei_vrp5", "h3c_comware5", "h3c_comware7"} <= platforms, (
+        "every kind rolled out"
+    )
     records = {r.hostname: r for r in engine.journal.devices() if r.hostname in hosts}
     assert {r.state for r in records.values()} == {DONE}
     for hostname in sorted(hosts):  # read back from the devices, not from the journal
