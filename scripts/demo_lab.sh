@@ -14,7 +14,7 @@ echo "-- every device of the inventory, simulated over SSH on loopback"
 echo
 echo "-- facts and interfaces of 城区's devices through the drivers, 32 sessions at a time"
 "$BIN/egov" lab collect --devices 'SW-CQ-FS-*'
-echo "-- an H3C Comware 5 town switch (华侨管理区's 一队, S5120): read through its driver from Comware 5's layout"
+echo "-- an H3C Comware 5 town switch (华侨管理区第一片区, S5120): read through its driver from Comware 5's layout"
 "$BIN/egov" device show SW-HQ-P1-AR-01 | sed -n 1,12p | sed 's/^/   /'
 echo
 echo "-- dual-stack on one village uplink (sw-cq-fs-v10-up, its /127 from the address plan)"
