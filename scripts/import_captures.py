@@ -19,6 +19,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -44,241 +45,50 @@ CE = "napalm-automation-community/napalm-ce"
 GENIE = "CiscoTestAutomation/genieparser"
 APACHE = "Apache-2.0"
 GP = "src/genie/libs/parser"
+XE = f"{GP}/iosxe/tests"
+MD, IOS = "test/unit/mocked_data", "test/ios/mocked_data"  # the NAPALM drivers' mocked data
 
-SOURCES = [
-    Source(
-        NTC, APACHE, "tests/hp_comware/display_interface", "ntc", "h3c_comware", "display_interface", ".raw"
-    ),
-    Source(
-        NTC,
-        APACHE,
-        "tests/hp_comware/display_interface_brief",
-        "ntc",
-        "h3c_comware",
-        "display_interface_brief",
-        ".raw",
-    ),
-    Source(
-        NTC,
-        APACHE,
-        "tests/hp_comware/display_device_manuinfo",
-        "ntc",
-        "h3c_comware",
-        "display_device_manuinfo",
-        ".raw",
-    ),
-    Source(
-        NTC, APACHE, "tests/huawei_vrp/display_interface", "ntc", "huawei_vrp", "display_interface", ".raw"
-    ),
-    Source(
-        NTC,
-        APACHE,
-        "tests/huawei_vrp/display_interface_brief",
-        "ntc",
-        "huawei_vrp",
-        "display_interface_brief",
-        ".raw",
-    ),
-    Source(
-        NTC,
-        APACHE,
-        "tests/huawei_vrp/display_ipv6_neighbors",
-        "ntc",
-        "huawei_vrp",
-        "display_ipv6_neighbors",
-        ".raw",
-    ),
-    Source(NTC, APACHE, "tests/huawei_vrp/display_version", "ntc", "huawei_vrp", "display_version", ".raw"),
-    Source(
-        NTC,
-        APACHE,
-        "tests/huawei_vrp/display_ip_routing-table_verbose",
-        "ntc",
-        "huawei_vrp",
-        "display_ipv6_routing-table_verbose",
-        "_ipv6.raw",
-    ),
-    Source(NTC, APACHE, "tests/cisco_ios/show_version", "ntc", "cisco_ios", "show_version", ".raw"),
-    Source(NTC, APACHE, "tests/cisco_ios/show_interfaces", "ntc", "cisco_ios", "show_interfaces", ".raw"),
-    Source(
-        NTC,
-        APACHE,
-        "tests/cisco_ios/show_ipv6_interface_brief",
-        "ntc",
-        "cisco_ios",
-        "show_ipv6_interface_brief",
-        ".raw",
-    ),
-    Source(
-        NTC, APACHE, "tests/cisco_ios/show_ipv6_neighbors", "ntc", "cisco_ios", "show_ipv6_neighbors", ".raw"
-    ),
-    Source(
-        VRP,
-        APACHE,
-        "test/unit/mocked_data/test_get_facts",
-        "plain",
-        "huawei_vrp",
-        "display_version",
-        "/display_version.txt",
-    ),
-    Source(
-        VRP,
-        APACHE,
-        "test/unit/mocked_data/test_get_facts",
-        "plain",
-        "huawei_vrp",
-        "display_esn",
-        "/display_esn.txt",
-    ),
-    Source(
-        VRP,
-        APACHE,
-        "test/unit/mocked_data/test_get_facts",
-        "plain",
-        "huawei_vrp",
-        "display_interface_brief",
-        "/display_interface_brief.txt",
-    ),
-    Source(
-        VRP,
-        APACHE,
-        "test/unit/mocked_data/test_get_interfaces",
-        "plain",
-        "huawei_vrp",
-        "display_interface",
-        "/display_interface.txt",
-    ),
-    # Not taken: its test_get_interfaces_counters/*/show_interfaces.txt and test_get_interfaces_ip/*/
-    # show_ipv6_interface.txt are Cisco IOS output, not VRP (and its expected results are IOS ones).
-    Source(
-        CE,
-        APACHE,
-        "test/unit/mocked_data/test_get_facts",
-        "napalm",
-        "huawei_vrp",
-        "display_version",
-        "/display_version.txt",
-    ),
-    Source(
-        CE,
-        APACHE,
-        "test/unit/mocked_data/test_get_facts",
-        "plain",
-        "huawei_vrp",
-        "display_interface_brief",
-        "/display_interface_brief.txt",
-    ),
-    Source(
-        CE,
-        APACHE,
-        "test/unit/mocked_data/test_get_interfaces",
-        "napalm",
-        "huawei_vrp",
-        "display_interface",
-        "/display_interface.txt",
-    ),
-    Source(
-        CE,
-        APACHE,
-        "test/unit/mocked_data/test_get_interfaces_ip",
-        "plain",
-        "huawei_vrp",
-        "display_ipv6_interface",
-        "/display_ipv6_interface.txt",
-    ),
-    Source(
-        NAPALM,
-        APACHE,
-        "test/ios/mocked_data/test_get_facts",
-        "napalm",
-        "cisco_ios",
-        "show_version",
-        "/show_version.txt",
-    ),
-    Source(
-        NAPALM,
-        APACHE,
-        "test/ios/mocked_data/test_get_interfaces",
-        "napalm",
-        "cisco_ios",
-        "show_interfaces",
-        "/show_interfaces.txt",
-    ),
-    Source(
-        NAPALM,
-        APACHE,
-        "test/ios/mocked_data/test_get_interfaces_counters",
-        "napalm",
-        "cisco_ios",
-        "show_interfaces",
-        "/show_interfaces.txt",
-    ),
-    Source(
-        NAPALM,
-        APACHE,
-        "test/ios/mocked_data/test_get_ipv6_neighbors_table",
-        "napalm",
-        "cisco_ios",
-        "show_ipv6_neighbors",
-        "/show_ipv6_neighbors.txt",
-    ),
-    Source(
-        GENIE,
-        APACHE,
-        f"{GP}/ios/tests/ShowVersion/cli/equal",
-        "genie",
-        "cisco_ios",
-        "show_version",
-        "_output.txt",
-    ),
-    Source(
-        GENIE,
-        APACHE,
-        f"{GP}/iosxe/tests/ShowVersion/cli/equal",
-        "genie",
-        "cisco_ios",
-        "show_version",
-        "_output.txt",
-        27,
-    ),
-    Source(
-        GENIE,
-        APACHE,
-        f"{GP}/ios/tests/ShowInterfaces/cli/equal",
-        "genie",
-        "cisco_ios",
-        "show_interfaces",
-        "_output.txt",
-    ),
-    Source(
-        GENIE,
-        APACHE,
-        f"{GP}/iosxe/tests/ShowInterfaces/cli/equal",
-        "genie",
-        "cisco_ios",
-        "show_interfaces",
-        "_output.txt",
-        20,
-    ),
-    Source(
-        GENIE,
-        APACHE,
-        f"{GP}/iosxe/tests/ShowIpv6Neighbors/cli/equal",
-        "genie",
-        "cisco_ios",
-        "show_ipv6_neighbors",
-        "_output.txt",
-    ),
-    Source(
-        GENIE,
-        APACHE,
-        f"{GP}/iosxe/tests/ShowIpv6InterfaceBrief/cli/equal",
-        "genie",
-        "cisco_ios",
-        "show_ipv6_interface_brief",
-        "_output.txt",
-    ),
+# (repository, folder, kind of parse beside, platform, command, what a capture's path ends with[, at most]).
+# Every source is Apache-2.0. napalm-huawei-vrp's test_get_interfaces_counters/*/show_interfaces.txt and
+# test_get_interfaces_ip/*/show_ipv6_interface.txt are not taken: they are Cisco IOS output, not VRP.
+V, H, C = "huawei_vrp", "h3c_comware", "cisco_ios"
+# fmt: off
+ROWS: list[tuple[Any, ...]] = [
+    (NTC, "tests/hp_comware/display_interface", "ntc", H, "display_interface", ".raw"),
+    (NTC, "tests/hp_comware/display_interface_brief", "ntc", H, "display_interface_brief", ".raw"),
+    (NTC, "tests/hp_comware/display_device_manuinfo", "ntc", H, "display_device_manuinfo", ".raw"),
+    (NTC, "tests/huawei_vrp/display_interface", "ntc", V, "display_interface", ".raw"),
+    (NTC, "tests/huawei_vrp/display_interface_brief", "ntc", V, "display_interface_brief", ".raw"),
+    (NTC, "tests/huawei_vrp/display_ipv6_neighbors", "ntc", V, "display_ipv6_neighbors", ".raw"),
+    (NTC, "tests/huawei_vrp/display_version", "ntc", V, "display_version", ".raw"),
+    (NTC, "tests/huawei_vrp/display_ip_routing-table_verbose", "ntc", V, "display_ipv6_routing-table_verbose",
+     "_ipv6.raw"),
+    (NTC, "tests/cisco_ios/show_version", "ntc", C, "show_version", ".raw"),
+    (NTC, "tests/cisco_ios/show_interfaces", "ntc", C, "show_interfaces", ".raw"),
+    (NTC, "tests/cisco_ios/show_ipv6_interface_brief", "ntc", C, "show_ipv6_interface_brief", ".raw"),
+    (NTC, "tests/cisco_ios/show_ipv6_neighbors", "ntc", C, "show_ipv6_neighbors", ".raw"),
+    (VRP, f"{MD}/test_get_facts", "plain", V, "display_version", "/display_version.txt"),
+    (VRP, f"{MD}/test_get_facts", "plain", V, "display_esn", "/display_esn.txt"),
+    (VRP, f"{MD}/test_get_facts", "plain", V, "display_interface_brief", "/display_interface_brief.txt"),
+    (VRP, f"{MD}/test_get_interfaces", "plain", V, "display_interface", "/display_interface.txt"),
+    (CE, f"{MD}/test_get_facts", "napalm", V, "display_version", "/display_version.txt"),
+    (CE, f"{MD}/test_get_facts", "plain", V, "display_interface_brief", "/display_interface_brief.txt"),
+    (CE, f"{MD}/test_get_interfaces", "napalm", V, "display_interface", "/display_interface.txt"),
+    (CE, f"{MD}/test_get_interfaces_ip", "plain", V, "display_ipv6_interface", "/display_ipv6_interface.txt"),
+    (NAPALM, f"{IOS}/test_get_facts", "napalm", C, "show_version", "/show_version.txt"),
+    (NAPALM, f"{IOS}/test_get_interfaces", "napalm", C, "show_interfaces", "/show_interfaces.txt"),
+    (NAPALM, f"{IOS}/test_get_interfaces_counters", "napalm", C, "show_interfaces", "/show_interfaces.txt"),
+    (NAPALM, f"{IOS}/test_get_ipv6_neighbors_table", "napalm", C, "show_ipv6_neighbors",
+     "/show_ipv6_neighbors.txt"),
+    (GENIE, f"{GP}/ios/tests/ShowVersion/cli/equal", "genie", C, "show_version", "_output.txt"),
+    (GENIE, f"{XE}/ShowVersion/cli/equal", "genie", C, "show_version", "_output.txt", 27),
+    (GENIE, f"{GP}/ios/tests/ShowInterfaces/cli/equal", "genie", C, "show_interfaces", "_output.txt"),
+    (GENIE, f"{XE}/ShowInterfaces/cli/equal", "genie", C, "show_interfaces", "_output.txt", 20),
+    (GENIE, f"{XE}/ShowIpv6Neighbors/cli/equal", "genie", C, "show_ipv6_neighbors", "_output.txt"),
+    (GENIE, f"{XE}/ShowIpv6InterfaceBrief/cli/equal", "genie", C, "show_ipv6_interface_brief", "_output.txt"),
 ]
+# fmt: on
+SOURCES = [Source(repo, APACHE, *rest) for repo, *rest in ROWS]
 
 SHORT = {NTC: "ntc", NAPALM: "napalm", VRP: "napalm-vrp", CE: "napalm-ce", GENIE: "genie"}
 
