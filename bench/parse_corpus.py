@@ -36,56 +36,28 @@ from network.devices import addresses, brief, facts, interfaces
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "fixtures" / "captures"
 
-# (our platform folder, command folder) -> (ntc platform, the command as typed, our parser)
-PAIRS: dict[tuple[str, str], tuple[str, str, Callable[[str], Any]]] = {
-    ("huawei_vrp", "display_interface"): (
-        "huawei_vrp",
-        "display interface",
-        lambda t: (interfaces.parse_vrp_interfaces(t), addresses.parse_ipv4_addresses(t, "huawei")),
-    ),
-    ("huawei_vrp", "display_interface_brief"): (
-        "huawei_vrp",
-        "display interface brief",
-        brief.parse_vrp_brief,
-    ),
-    ("huawei_vrp", "display_version"): ("huawei_vrp", "display version", facts.parse_vrp_version),
-    ("huawei_vrp", "display_ipv6_neighbors"): (
-        "huawei_vrp",
-        "display ipv6 neighbors",
-        facts.parse_vrp_ipv6_neighbors,
-    ),
-    ("huawei_vrp", "display_ipv6_routing-table_verbose"): (
-        "huawei_vrp",
-        "display ipv6 routing-table verbose",
-        addresses.parse_vrp_ipv6_routes,
-    ),
-    ("h3c_comware", "display_interface"): (
-        "hp_comware",
-        "display interface",
-        lambda t: (interfaces.parse_comware_interfaces(t), addresses.parse_ipv4_addresses(t, "comware")),
-    ),
-    ("h3c_comware", "display_interface_brief"): (
-        "hp_comware",
-        "display interface brief",
-        brief.parse_comware_brief,
-    ),
-    ("h3c_comware", "display_device_manuinfo"): ("hp_comware", "display device manuinfo", facts.parse_serial),
-    ("cisco_ios", "show_version"): ("cisco_ios", "show version", facts.parse_ios_version),
-    ("cisco_ios", "show_interfaces"): (
-        "cisco_ios",
-        "show interfaces",
-        lambda t: (interfaces.parse_ios_interfaces(t), addresses.parse_ipv4_addresses(t, "ios")),
-    ),
-    ("cisco_ios", "show_ipv6_neighbors"): (
-        "cisco_ios",
-        "show ipv6 neighbors",
-        facts.parse_ios_ipv6_neighbors,
-    ),
-    ("cisco_ios", "show_ipv6_interface_brief"): (
-        "cisco_ios",
-        "show ipv6 interface brief",
-        addresses.parse_ios_ipv6_brief,
-    ),
+
+def _with_ipv4(parse: Callable[[str], Any], family: str) -> Callable[[str], Any]:
+    """``display interface`` as the drivers read it: interfaces and counters, and the IPv4 addresses."""
+    return lambda text: (parse(text), addresses.parse_ipv4_addresses(text, family))
+
+
+# Our parser for each <platform>/<command> folder of the corpus that ntc-templates has a template for;
+# the command is the folder's name with spaces, the platform ntc-templates' name for the folder's.
+NTC_PLATFORM = {"huawei_vrp": "huawei_vrp", "h3c_comware": "hp_comware", "cisco_ios": "cisco_ios"}
+OURS: dict[str, Callable[[str], Any]] = {
+    "huawei_vrp/display_interface": _with_ipv4(interfaces.parse_vrp_interfaces, "huawei"),
+    "huawei_vrp/display_interface_brief": brief.parse_vrp_brief,
+    "huawei_vrp/display_version": facts.parse_vrp_version,
+    "huawei_vrp/display_ipv6_neighbors": facts.parse_vrp_ipv6_neighbors,
+    "huawei_vrp/display_ipv6_routing-table_verbose": addresses.parse_vrp_ipv6_routes,
+    "h3c_comware/display_interface": _with_ipv4(interfaces.parse_comware_interfaces, "comware"),
+    "h3c_comware/display_interface_brief": brief.parse_comware_brief,
+    "h3c_comware/display_device_manuinfo": facts.parse_serial,
+    "cisco_ios/show_version": facts.parse_ios_version,
+    "cisco_ios/show_interfaces": _with_ipv4(interfaces.parse_ios_interfaces, "ios"),
+    "cisco_ios/show_ipv6_neighbors": facts.parse_ios_ipv6_neighbors,
+    "cisco_ios/show_ipv6_interface_brief": addresses.parse_ios_ipv6_brief,
 }
 
 
@@ -110,9 +82,10 @@ def corpus() -> list[tuple[str, str, Callable[[str], Any], textfsm.TextFSM, str]
     skipped.clear()
     for row in rows:
         platform, command = row["file"].split("/")[:2]
-        if (platform, command) not in PAIRS:
+        ours = OURS.get(f"{platform}/{command}")
+        if ours is None:
             continue
-        ntc_platform, typed, ours = PAIRS[(platform, command)]
+        ntc_platform, typed = NTC_PLATFORM[platform], command.replace("_", " ")
         if (ntc_platform, typed) not in compiled:
             compiled[(ntc_platform, typed)] = _compiled(ntc_platform, typed)
         text = (CORPUS / row["file"]).read_text(encoding="utf-8", errors="replace")
