@@ -30,6 +30,7 @@ from egov.rollout_cli import render_command
 from network.addressing.policy import policy_schema
 from network.inventory import InventoryNotFound
 from network.inventory.findings import RULES
+from network.inventory.platforms import PlatformSpecError
 from network.inventory.report import render_json, render_sarif, render_text
 from network.inventory.schema import all_schemas
 from network.inventory.summary import links_per_tier, sites_per_level, systems_per_department
@@ -253,6 +254,9 @@ def main() -> None:
     """Entry point of the console script."""
     try:
         app()
+    except PlatformSpecError as problem:  # a broken third-party platform package: named, no traceback
+        error(problem.message, problem.hint)
+        sys.exit(problem.exit_code)
     except BrokenPipeError:
         # The reader went away (`egov … | head`): stop quietly, as the Python docs advise.
         devnull = os.open(os.devnull, os.O_WRONLY)

@@ -18,6 +18,7 @@ from network.devices.drivers import driver_for
 from network.devices.names import family
 from network.inventory.platforms import BUILTIN, UnknownPlatform, known_platforms, platform_spec, specs
 from network.render.render import TEMPLATE_DIR
+from tests.helpers import ROOT
 
 SPEC_MODULE = """
 from network.inventory.platforms import PlatformSpec
@@ -106,3 +107,37 @@ def test_a_third_party_platform_by_entry_point_works_end_to_end(tmp_path: Path) 
     assert result["model"] == "ACME-1"
     assert result["config"] == "interface LoopBack0\n ipv6 address 2001:DB8::1/128\n"
     assert "acme_vrp" not in specs()  # this interpreter has no such package: nothing leaked
+
+
+@pytest.mark.parametrize(
+    ("module", "why"),
+    [
+        ("SPEC = 'not a spec'\n", "is not a PlatformSpec"),
+        ("raise ImportError('no such SDK')\n", "cannot be loaded"),
+    ],
+)
+def test_a_broken_platform_package_is_named_without_a_traceback(
+    tmp_path: Path, module: str, why: str
+) -> None:
+    (tmp_path / "broken_platform.py").write_text(module, encoding="utf-8")
+    info = tmp_path / "broken_platform-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: broken-platform\nVersion: 1.0\n", encoding="utf-8"
+    )
+    (info / "entry_points.txt").write_text(
+        "[egov.platforms]\nbroken = broken_platform:SPEC\n", encoding="utf-8"
+    )
+    env = {**os.environ, "PYTHONPATH": str(tmp_path), "NO_COLOR": "1"}
+    egov = Path(sys.executable).with_name("egov")
+    done = subprocess.run(
+        [str(egov), "validate", str(ROOT / "tests" / "fixtures" / "minimal")],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "entry point egov.platforms:broken (broken_platform:SPEC)" in done.stderr and why in done.stderr
+    assert "hint:" in done.stderr and "Traceback" not in done.stderr

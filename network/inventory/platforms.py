@@ -167,16 +167,30 @@ class UnknownPlatform(KeyError):
         self.name = name
 
 
+class PlatformSpecError(Exception):
+    """An installed package's ``egov.platforms`` entry point that gives no usable spec (exit code 2)."""
+
+    exit_code = 2
+
+    def __init__(self, point: str, value: str, reason: str) -> None:
+        self.message = f"entry point egov.platforms:{point} ({value}) {reason}"
+        self.hint = (
+            "fix or uninstall the package that registers it: its value must name a PlatformSpec of that name"
+        )
+        super().__init__(self.message)
+
+
 @cache
 def specs() -> dict[str, PlatformSpec]:
     """Every platform: the built-in specs and those installed packages register (``egov.platforms``)."""
     out = {spec.name: spec for spec in BUILTIN}
     for point in entry_points(group="egov.platforms"):
-        spec = point.load()
+        try:
+            spec = point.load()
+        except Exception as problem:
+            raise PlatformSpecError(point.name, point.value, f"cannot be loaded: {problem}") from None
         if not isinstance(spec, PlatformSpec) or spec.name != point.name:
-            raise TypeError(
-                f"entry point egov.platforms:{point.name} is not a PlatformSpec named {point.name!r}"
-            )
+            raise PlatformSpecError(point.name, point.value, f"is not a PlatformSpec named {point.name!r}")
         out[spec.name] = spec
     return out
 
