@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 
 import typer
 
@@ -88,6 +88,13 @@ def up_command(  # noqa: PLR0913, PLR0917 - typer: each option is one of the lab
     no_devices: Annotated[
         bool, typer.Option("--no-devices", help="with --systems: no device twin, only the systems")
     ] = False,
+    snmp: Annotated[
+        bool,
+        typer.Option("--snmp", help="devices answer SNMP v2c/v3 too, with city.snmp's credentials (UDP)"),
+    ] = False,
+    snmp_port: Annotated[
+        int, typer.Option("--snmp-port", help="SNMP's shared UDP port with --per-device-address")
+    ] = 1161,
 ) -> None:
     """Start the twin of INVENTORY_DIR; lab.json here says where each device answers (never the password).
 
@@ -113,11 +120,15 @@ def up_command(  # noqa: PLR0913, PLR0917 - typer: each option is one of the lab
         env[PASSWORD_VARIABLE] = secrets.token_urlsafe(12)
         plain(f"{PASSWORD_VARIABLE} was not set; the lab's password for this run (shown once):")
         plain(f"  export {PASSWORD_VARIABLE}={env[PASSWORD_VARIABLE]}")
+    if snmp and not no_devices:
+        _snmp_environment(inventory, env)
     processes: list[subprocess.Popen[str]] = []
     if not no_devices:
         _write_control(here, _start_conditions(conditions, authorized_keys))
-        options = (devices, limit, per_device_address, port, authorized_keys)
-        command = _device_command(inventory, here, *options)
+        options = _DeviceOptions(
+            devices, limit, per_device_address, port, authorized_keys, snmp_port if snmp else None
+        )
+        command = _device_command(inventory, here, options)
         processes.append(_start_devices(inventory, command, env, detach, here))
     if systems:
         processes.append(
@@ -131,15 +142,17 @@ def up_command(  # noqa: PLR0913, PLR0917 - typer: each option is one of the lab
     _wait_all(processes)
 
 
-def _device_command(
-    inventory: Path,
-    here: Path,
-    devices: str | None,
-    limit: int | None,
-    per_device_address: bool,
-    port: int,
-    authorized_keys: Path | None,
-) -> list[str]:
+class _DeviceOptions(NamedTuple):
+    devices: str | None
+    limit: int | None
+    per_device_address: bool
+    port: int
+    authorized_keys: Path | None
+    snmp_port: int | None  # None: no SNMP
+
+
+def _device_command(inventory: Path, here: Path, options: _DeviceOptions) -> list[str]:
+    devices, limit, per_device_address, port, authorized_keys, snmp_port = options
     command = [
         sys.executable, "-m", "network.lab.serve", str(inventory.resolve()),
         "--lab-json", str(here / LAB_JSON), "--pidfile", str(here / PIDFILE),
@@ -153,7 +166,31 @@ def _device_command(
         command += ["--per-device-address", "--port", str(port)]
     if authorized_keys is not None:
         command += ["--authorized-keys", str(authorized_keys.resolve())]
+    if snmp_port is not None:
+        command += ["--snmp", "--snmp-port", str(snmp_port)]
     return command
+
+
+def _snmp_environment(inventory: Path, env: dict[str, str]) -> None:
+    """The variables city.snmp's references name: those not set get a secret for this run, shown once."""
+    from network.inventory import load_inventory  # noqa: PLC0415
+
+    city = load_inventory(inventory).inventory.city
+    access = city.snmp if city else None
+    if access is None:
+        error(f"{inventory}/city.yaml has no snmp: block", "add one (docs/lab.md shows it), or drop --snmp")
+        raise typer.Exit(EXIT_USAGE)
+    for reference in (access.community, access.auth, access.priv):
+        if reference is None:
+            continue
+        scheme, _, name = reference.partition(":")
+        if scheme != "env":
+            error(f"city.snmp: {reference}: the lab resolves env: references only", "use env:NAME")
+            raise typer.Exit(EXIT_USAGE)
+        if not env.get(name):
+            env[name] = secrets.token_urlsafe(12)
+            plain(f"{name} was not set; the lab's SNMP secret for this run (shown once):")
+            plain(f"  export {name}={env[name]}")
 
 
 def _spawn(command: list[str], env: dict[str, str], detach: bool, log: Path) -> subprocess.Popen[str]:

@@ -145,13 +145,25 @@ def config_command(  # noqa: PLR0913, PLR0917 - typer: each option is one of the
         str | None,
         typer.Option("--snmp-exporter", help="host:port of an snmp_exporter (if_mib) to scrape too"),
     ] = None,
+    snmp_exporter_version: Annotated[
+        str | None,
+        typer.Option(
+            "--snmp-exporter-version",
+            help="write snmp.yml for this snmp_exporter (e.g. 0.21, 0.26); default: the installed one",
+        ),
+    ] = None,
     scrape_interval: Annotated[str, typer.Option("--scrape-interval", help="e.g. 30s, 1m")] = "30s",
     scrape_timeout: Annotated[str, typer.Option("--scrape-timeout", help="e.g. 10s")] = "10s",
     https: Annotated[bool, typer.Option("--https", help="the exporter serves HTTPS")] = False,
     check: Annotated[bool, typer.Option("--check", help="show what would change; write nothing")] = False,
 ) -> None:
-    """Write prometheus.yml (one per shard) with file-based discovery of every device to probe."""
+    """Write prometheus.yml (one per shard) with file-based discovery of every device to probe.
+
+    With --snmp-exporter, also snmp.yml (the if_mib module and city.snmp's access, secrets as
+    ${VARIABLES}) and targets/snmp.json (with --lab: the twin's SNMP agents).
+    """
     from exporters.config import MonitoringSettings, monitoring_files  # noqa: PLC0415
+    from exporters.snmp import SnmpExporterError  # noqa: PLC0415
     from network.devices.collect import LabFileError, targets_from_lab  # noqa: PLC0415
     from network.migration.context import MigrationContextError, load_valid_inventory  # noqa: PLC0415
 
@@ -163,13 +175,18 @@ def config_command(  # noqa: PLR0913, PLR0917 - typer: each option is one of the
         loaded = load_valid_inventory(inventory)
     except MigrationContextError as problem:
         raise fail(problem) from None
-    reachable = None
+    reachable = agents = None
     if lab is not None:
         try:
-            reachable = {t.hostname for t in targets_from_lab(lab)}
+            served = targets_from_lab(lab)
         except LabFileError as problem:
             error(str(problem), "start the lab with `egov lab up INVENTORY_DIR --detach`")
             raise typer.Exit(EXIT_USAGE) from None
+        reachable = {t.hostname for t in served}
+        agents = {t.hostname: f"{t.host}:{t.snmp_port}" for t in served if t.snmp_port is not None}
+        if snmp_exporter and not agents:
+            error(f"{lab}: the lab runs no SNMP agents", "start it with `egov lab up INVENTORY_DIR --snmp`")
+            raise typer.Exit(EXIT_USAGE)
     settings = MonitoringSettings(
         exporters=tuple(exporter or ["127.0.0.1:9630"]),
         scheme="https" if https else "http",
@@ -178,9 +195,53 @@ def config_command(  # noqa: PLR0913, PLR0917 - typer: each option is one of the
         probe_timeout=scrape_timeout,
         shards=shards,
         snmp_exporter=snmp_exporter,
+        snmp_version=_snmp_version(snmp_exporter_version) if snmp_exporter else (0, 21, 0),
         devices=tuple(devices or ()),
     )
-    apply_changes(out, monitoring_files(loaded, settings, reachable), check, force=True)
+    try:
+        files = monitoring_files(loaded, settings, reachable, agents)
+    except SnmpExporterError as problem:
+        error(f"{inventory}/{problem.message}", problem.hint)
+        raise typer.Exit(EXIT_USAGE) from None
+    apply_changes(out, files, check, force=True)
+
+
+def _snmp_version(given: str | None) -> tuple[int, int, int]:
+    """The snmp_exporter version snmp.yml is written for: the one given, else the installed one."""
+    from exporters.snmp import SnmpExporterError, installed_version, parse_version  # noqa: PLC0415
+
+    try:
+        return parse_version(given) if given is not None else installed_version()
+    except SnmpExporterError as problem:
+        error(problem.message, problem.hint)
+        raise typer.Exit(EXIT_USAGE) from None
+
+
+@monitoring_app.command("snmp-exporter")
+def snmp_exporter_command(
+    config: Annotated[
+        Path,
+        typer.Argument(help="the directory `egov monitoring config --snmp-exporter` wrote (or its snmp.yml)"),
+    ],
+    listen: Annotated[
+        str, typer.Option("--listen", help="address:port snmp_exporter serves on")
+    ] = "127.0.0.1:9116",
+    binary: Annotated[
+        str | None, typer.Option("--binary", help="the snmp_exporter to run (default: found on PATH)")
+    ] = None,
+) -> None:
+    """Run snmp_exporter on snmp.yml with its ${VARIABLES} filled from the environment, in memory only.
+
+    This process becomes snmp_exporter (same pid): stop it as you would stop snmp_exporter.
+    """
+    from exporters.snmp import SNMP_YML, SnmpExporterError, exec_snmp_exporter  # noqa: PLC0415
+
+    path = config / SNMP_YML if config.is_dir() else config
+    try:
+        exec_snmp_exporter(path, listen, binary)
+    except SnmpExporterError as problem:
+        error(problem.message, problem.hint)
+        raise typer.Exit(EXIT_USAGE) from None
 
 
 def _duration(value: str) -> bool:

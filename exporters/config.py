@@ -4,7 +4,9 @@ Written into one directory, self-contained: ``prometheus.yml`` (or ``prometheus-
 ``targets/devices.json`` (every device to probe, with its site, level, county, platform and role as
 labels: Prometheus re-reads it without a restart when the inventory changes and the command is run
 again), ``targets/snmp.json`` when an snmp_exporter is given, and ``rules/`` (copies of the toolkit's
-recording and alerting rules).
+recording and alerting rules). With an snmp_exporter, ``snmp.yml`` too: its ``if_mib`` module and the
+inventory's SNMP access in the layout of the snmp_exporter version given (:mod:`exporters.snmp`),
+secrets as ``${VARIABLES}`` filled in when it starts.
 
 Device probes follow the multi-target pattern (snmp_exporter's ``/snmp``, blackbox's ``/probe``): the
 device is the ``target`` parameter, ``instance`` is relabelled to it, the address is the exporter's.
@@ -19,6 +21,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from exporters.snmp import SNMP_YML, SnmpExporterError, scrape_params, snmp_yml
 from network.emit import scalar
 from network.inventory import Inventory
 from network.programme.progress import Intent
@@ -38,6 +41,7 @@ class MonitoringSettings:
     probe_timeout: str = "10s"
     shards: int = 1
     snmp_exporter: str | None = None
+    snmp_version: tuple[int, int, int] = (0, 21, 0)  # of that snmp_exporter: its snmp.yml layout
     devices: tuple[str, ...] = ()  # hostname globs: probe only these (all when empty)
 
 
@@ -69,12 +73,18 @@ def device_targets(
     return groups
 
 
-def snmp_targets(inventory: Inventory, patterns: tuple[str, ...] = ()) -> list[dict[str, object]]:
-    """file_sd groups for snmp_exporter: the management address, the hostname as ``device``."""
+def snmp_targets(
+    inventory: Inventory, patterns: tuple[str, ...] = (), agents: dict[str, str] | None = None
+) -> list[dict[str, object]]:
+    """file_sd groups for snmp_exporter: the management address (or, in a lab, the twin's agent
+    ``host:port`` from ``agents``), the hostname as ``device``."""
     return [
-        {"targets": [str(d.management)], "labels": {"device": d.hostname}}
+        {
+            "targets": [agents[d.hostname] if agents is not None else str(d.management)],
+            "labels": {"device": d.hostname},
+        }
         for d in inventory.devices
-        if _chosen(d.hostname, patterns)
+        if _chosen(d.hostname, patterns) and (agents is None or d.hostname in agents)
     ]
 
 
@@ -118,7 +128,7 @@ def prometheus_yml(settings: MonitoringSettings, city: str, shard: int) -> str:
         lines += [
             "  - job_name: snmp",
             "    metrics_path: /snmp",
-            "    params: {module: [if_mib]}",
+            f"    params: {_params(scrape_params(s.snmp_version))}",
             "    file_sd_configs:",
             "      - files: [targets/snmp.json]",
             "    relabel_configs:",
@@ -135,10 +145,20 @@ def prometheus_yml(settings: MonitoringSettings, city: str, shard: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _params(params: dict[str, list[str]]) -> str:
+    return "{" + ", ".join(f"{key}: [{', '.join(values)}]" for key, values in params.items()) + "}"
+
+
 def monitoring_files(
-    inventory: Inventory, settings: MonitoringSettings, reachable: set[str] | None = None
+    inventory: Inventory,
+    settings: MonitoringSettings,
+    reachable: set[str] | None = None,
+    agents: dict[str, str] | None = None,
 ) -> dict[str, str]:
-    """Every file of the configuration directory: relative path -> text."""
+    """Every file of the configuration directory: relative path -> text.
+
+    ``agents``: hostname -> ``host:port`` of the lab's SNMP agents (snmp_exporter polls those).
+    """
     city = inventory.city.code if inventory.city else "city"
     files: dict[str, str] = {}
     if settings.shards == 1:
@@ -148,7 +168,14 @@ def monitoring_files(
             files[f"prometheus-{shard}.yml"] = prometheus_yml(settings, city, shard)
     files["targets/devices.json"] = _json(device_targets(inventory, reachable, settings.devices))
     if settings.snmp_exporter:
-        files["targets/snmp.json"] = _json(snmp_targets(inventory, settings.devices))
+        access = inventory.city.snmp if inventory.city else None
+        if access is None:
+            raise SnmpExporterError(
+                "city.yaml has no snmp: block: snmp_exporter would not know how to log in",
+                "add city.snmp (version, username, auth/priv references; see docs/monitoring.md)",
+            )
+        files["targets/snmp.json"] = _json(snmp_targets(inventory, settings.devices, agents))
+        files[SNMP_YML] = snmp_yml(access, settings.snmp_version)
     for name in RULE_FILES:
         files[f"rules/{name}"] = (RULES_DIR / name).read_text(encoding="utf-8")
     return files

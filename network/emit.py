@@ -98,3 +98,10 @@ def dump_file(kind: str, body: Any, header: list[str], meta: dict[str, Any] | No
     else:
         out.append(f"{kind}: {scalar(body)}")
     return "\n".join(out) + "\n"
+
+
+def dump_mapping(body: dict[str, Any], header: list[str]) -> str:
+    """A whole YAML document of one mapping (a tool's configuration file), after header comments."""
+    out = [f"# {line}" if line else "#" for line in header]
+    _mapping(body, "", out)
+    return "\n".join(out) + "\n"

@@ -30,6 +30,7 @@ class Target:
     port: int
     platform: str
     username: str
+    snmp_port: int | None = None  # the lab twin's SNMP agent on ``host`` (lab.json), when it runs one
 
 
 @dataclass
@@ -54,8 +55,12 @@ def targets_from_lab(lab_json: Path, pattern: str | None = None) -> list[Target]
         document = json.loads(lab_json.read_text(encoding="utf-8"))
         entries = document["devices"]
         targets = [
-            Target(e["hostname"], e["host"], int(e["port"]), e["platform"], e["username"]) for e in entries
-        ]
+            Target(
+                e["hostname"], e["host"], int(e["port"]), e["platform"], e["username"],
+                int(e["snmp_port"]) if e.get("snmp_port") is not None else None,
+            )
+            for e in entries
+        ]  # fmt: skip
     except OSError as problem:
         raise LabFileError(f"{lab_json}: cannot be read ({problem.strerror})") from None
     except (ValueError, KeyError, TypeError) as problem:

@@ -24,6 +24,7 @@ from pydantic import (
     IPvAnyNetwork,
     StringConstraints,
     WithJsonSchema,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -278,6 +279,33 @@ class CloudNode(Node):
     mlps_level: MlpsLevel = 3
 
 
+class SnmpAccess(Node):
+    """How monitoring reads the devices over SNMP: v3 USM (authPriv, the default) or v2c.
+
+    Secrets are references (``env:NAME``…) resolved where they are used: when snmp_exporter starts,
+    and by the lab twin's agents. ``community`` is for v2c, ``auth``/``priv`` for v3.
+    """
+
+    version: Literal["2c", "3"] = "3"
+    community: CredentialRef | None = None
+    username: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]{1,32}$")] = "egov-monitor"
+    security_level: Literal["authPriv", "authNoPriv"] = "authPriv"
+    auth_protocol: Literal["SHA", "SHA256"] = "SHA"
+    auth: CredentialRef | None = None
+    priv_protocol: Literal["AES"] = "AES"
+    priv: CredentialRef | None = None
+
+    @model_validator(mode="after")
+    def _secrets_for_version(self) -> SnmpAccess:
+        if self.version == "2c" and self.community is None:
+            raise ValueError("SNMP v2c needs community: a reference such as env:EGOV_SNMP_COMMUNITY")
+        if self.version == "3" and self.auth is None:
+            raise ValueError("SNMP v3 needs auth: a reference such as env:EGOV_SNMP_AUTH")
+        if self.version == "3" and self.security_level == "authPriv" and self.priv is None:
+            raise ValueError("SNMP v3 authPriv needs priv: a reference such as env:EGOV_SNMP_PRIV")
+        return self
+
+
 class City(Entity):
     """The owner of the inventory: a city (or, for province-scale inventories, a province)."""
 
@@ -286,6 +314,9 @@ class City(Entity):
     level: Literal["city", "province"] = "city"
     aggregates: Aggregates
     cloud: CloudNode | None = None
+    snmp: SnmpAccess | None = Field(
+        default=None, description="SNMP access for monitoring (snmp_exporter); credentials as references"
+    )
     tier_targets: dict[Tier, Bandwidth] = Field(
         default_factory=dict,
         description="override the plan's tier targets (province 10G, county 1G, town 100M)",

@@ -54,6 +54,7 @@ class PlatformSpec:
     napalm_driver: str = ""  # the name napalm.get_network_driver loads the driver by
     mac_prefix: str = "00e0fc"  # the twin's OUI for the platform's interfaces
     model: str = ""  # the model a twin or the generator gives a device that names none
+    sys_object_id: str = ""  # SNMPv2-MIB sysObjectID of that model, under the vendor's enterprise arc
     ports: tuple[str, str] = ("GigabitEthernet0/0/{n}", "XGigabitEthernet0/0/{n}")  # downlinks, uplinks
     template_dir: str | None = None
 
@@ -78,6 +79,7 @@ BUILTIN: tuple[PlatformSpec, ...] = (
         _VRP_SESSION,
         napalm_driver="egov_vrp5",
         model="AR6280",
+        sys_object_id="1.3.6.1.4.1.2011.2.224.5",
         ports=("GigabitEthernet0/0/{n}", "XGigabitEthernet0/0/{n}"),
     ),
     PlatformSpec(
@@ -93,6 +95,7 @@ BUILTIN: tuple[PlatformSpec, ...] = (
         commit="trial",
         napalm_driver="egov_vrp8",
         model="NE40E-X8A",
+        sys_object_id="1.3.6.1.4.1.2011.2.62.2.9",
         ports=("GigabitEthernet1/0/{n}", "GigabitEthernet2/0/{n}"),
     ),
     PlatformSpec(
@@ -113,6 +116,7 @@ BUILTIN: tuple[PlatformSpec, ...] = (
         napalm_driver="egov_comware7",
         mac_prefix="3822d6",
         model="MSR3660",
+        sys_object_id="1.3.6.1.4.1.25506.1.1210",
         ports=("GigabitEthernet1/0/{n}", "Ten-GigabitEthernet1/0/{n}"),
     ),
     PlatformSpec(
@@ -132,6 +136,7 @@ BUILTIN: tuple[PlatformSpec, ...] = (
         napalm_driver="egov_comware5",
         mac_prefix="3822d6",
         model="S5120-28C-EI",
+        sys_object_id="1.3.6.1.4.1.25506.1.297",
         ports=("GigabitEthernet1/0/{n}", "Ten-GigabitEthernet1/0/{n}"),
     ),
     PlatformSpec(
@@ -153,6 +158,7 @@ BUILTIN: tuple[PlatformSpec, ...] = (
         napalm_driver="egov_ios",
         mac_prefix="aabbcc",
         model="ISR4331",
+        sys_object_id="1.3.6.1.4.1.9.1.2068",
         ports=("GigabitEthernet0/0/{n}", "TenGigabitEthernet0/1/{n}"),
     ),
 )

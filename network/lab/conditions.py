@@ -16,7 +16,13 @@ Fault kinds:
 
 Besides faults: ``utilisation`` (all links) and ``link_utilisation`` (per link id) drive the counters,
 and ``link_speed`` (per link id, Mbit/s) makes both ends of a link run below their planned capacity,
-as a port that negotiated 100M on a 1G circuit does.
+as a port that negotiated 100M on a 1G circuit does. ``restarts`` (hostname glob -> a number) restarts
+the matching devices each time its number goes up: uptime and every interface counter start over from 0,
+as after a reload (a counter discontinuity for Prometheus' rate()).
+
+The SNMP agents meet the same faults: ``drop`` leaves requests unanswered (the manager times out),
+``slow`` answers each request after ``delay`` seconds, ``auth`` drops every request as a wrong
+community or USM key does.
 """
 
 from __future__ import annotations
@@ -62,6 +68,7 @@ class Conditions:
     utilisation: float = 0.3
     link_utilisation: dict[str, float] = field(default_factory=dict)
     link_speed: dict[str, int] = field(default_factory=dict)
+    restarts: dict[str, int] = field(default_factory=dict)
     dad_seconds: float = 1.0
     trial_scale: float = 1.0
     seed: int | None = None
@@ -84,6 +91,12 @@ class Conditions:
         """The speed (Mbit/s) a link was set to run at, if the lab degraded it."""
         return None if link_id is None else self.link_speed.get(link_id)
 
+    def restart_for(self, hostname: str) -> int:
+        """The restart number for a device: the highest of the globs that match it (0 for none)."""
+        return max(
+            (n for pattern, n in self.restarts.items() if fnmatch.fnmatchcase(hostname, pattern)), default=0
+        )
+
     def link(self, link_id: str | None) -> float:
         """Utilisation of a link (the default for links without their own)."""
         if link_id is None:
@@ -101,6 +114,7 @@ class Conditions:
             "utilisation": self.utilisation,
             "link_utilisation": dict(self.link_utilisation),
             "link_speed": dict(self.link_speed),
+            "restarts": dict(self.restarts),
             "dad_seconds": self.dad_seconds,
             "trial_scale": self.trial_scale,
             "seed": self.seed,
@@ -116,6 +130,7 @@ class Conditions:
             "utilisation",
             "link_utilisation",
             "link_speed",
+            "restarts",
             "dad_seconds",
             "trial_scale",
             "seed",
@@ -132,6 +147,7 @@ class Conditions:
                 utilisation=float(data.get("utilisation", 0.3)),
                 link_utilisation={k: float(v) for k, v in (data.get("link_utilisation") or {}).items()},
                 link_speed={k: int(v) for k, v in (data.get("link_speed") or {}).items()},
+                restarts={k: int(v) for k, v in (data.get("restarts") or {}).items()},
                 dad_seconds=float(data.get("dad_seconds", 1.0)),
                 trial_scale=float(data.get("trial_scale", 1.0)),
                 seed=data.get("seed"),
@@ -161,7 +177,7 @@ class Conditions:
         """Take another's settings in place (sessions hold a reference to this object)."""
         self.faults, self.rate, self.rate_kinds = other.faults, other.rate, other.rate_kinds
         self.utilisation, self.link_utilisation = other.utilisation, other.link_utilisation
-        self.link_speed = other.link_speed
+        self.link_speed, self.restarts = other.link_speed, other.restarts
         self.dad_seconds, self.trial_scale, self.seed = other.dad_seconds, other.trial_scale, other.seed
         if other.seed is not None:
             self._random.seed(other.seed)

@@ -21,6 +21,7 @@ from network.inventory.platforms import PlatformSpec, known_platforms, platform_
 from network.lab.conditions import Conditions
 
 _PACKET_BYTES = 800  # average packet size the counters assume
+BOOTED_BEFORE = 12 * 86400 + 3 * 3600 + 4 * 60  # the twin's devices came up 12 days 3 h 4 min before the lab
 
 
 @dataclass
@@ -189,6 +190,9 @@ class TwinDevice:
     address_since: dict[tuple[str, str], float] = field(default_factory=dict)
     _counters: dict[str, _Counter] = field(default_factory=dict, repr=False)
     started: float = field(default_factory=time.monotonic)
+    booted_before: float = BOOTED_BEFORE  # seconds up when the lab started (0 after a restart)
+    restarts: int = 0  # the restart number of the lab's conditions this twin last went through
+    if_indexes: dict[str, int] = field(default_factory=dict, repr=False)
 
     @property
     def spec(self) -> PlatformSpec:
@@ -253,8 +257,28 @@ class TwinDevice:
                 return degraded
         return interface.speed
 
+    def _restarted(self) -> None:
+        """A restart the lab's conditions ask for (``egov lab set --restart``): uptime and counters from 0."""
+        wanted = self.fabric.conditions.restart_for(self.hostname) if self.fabric is not None else 0
+        if wanted != self.restarts:
+            self.restarts, self.started, self.booted_before = wanted, time.monotonic(), 0.0
+            self._counters.clear()
+
+    def uptime(self) -> float:
+        """Seconds since the device (re)started: what ``display version`` and sysUpTime say."""
+        self._restarted()
+        return self.booted_before + time.monotonic() - self.started
+
+    def if_index(self, name: str) -> int:
+        """The interface's ifIndex: given when the twin first sees it, never reused (as IF-MIB asks)."""
+        index = self.if_indexes.get(name)
+        if index is None:
+            index = self.if_indexes[name] = len(self.if_indexes) + 1
+        return index
+
     def counters(self, interface: TwinInterface) -> tuple[int, int]:
         """Octets received and sent so far: they grow at the link's utilisation of the interface speed."""
+        self._restarted()
         now = time.monotonic()
         counter = self._counters.setdefault(interface.name, _Counter(at=self.started))
         speed = self.speed(interface)

@@ -26,8 +26,49 @@ _STATE_MARK = {"tentative": " [TENTATIVE]", "duplicate": " [DUPLICATE]", "prefer
 _IOS_MARK = {"tentative": " [TEN]", "duplicate": " [DUP]", "preferred": ""}
 
 
-def _uptime(device: TwinDevice) -> str:
-    return "12 days, 3 hours, 4 minutes"
+def _uptime(device: TwinDevice, weeks: bool = False) -> str:
+    """The device's uptime as the platform prints it: VRP counts days, Comware and IOS weeks and days."""
+    minutes = int(device.uptime()) // 60
+    days, hours, minutes = minutes // 1440, minutes // 60 % 24, minutes % 60
+    rest = f"{hours} hours, {minutes} minutes"
+    if not weeks:
+        return f"{days} days, {rest}"
+    unit = "weeks" if device.comware else ("week" if days // 7 == 1 else "weeks")
+    return f"{days // 7} {unit}, {days % 7} days, {rest}"
+
+
+IOS_DEFAULT_BANDWIDTH = 8000  # Mbit/s IOS gives an interface without a speed (a loopback): BW 8000000 Kbit
+
+
+def bandwidth(device: TwinDevice, interface: TwinInterface) -> int | None:
+    """The Mbit/s the platform reports for the interface (IF-MIB's ifHighSpeed says the same)."""
+    speed = device.speed(interface)
+    if speed is None and device.spec.family == "ios":
+        return IOS_DEFAULT_BANDWIDTH
+    return speed
+
+
+def described(device: TwinDevice, interface: TwinInterface) -> str:
+    """The interface's description as the device reports it (and IF-MIB's ifAlias): Comware gives an
+    interface without one ``NAME Interface``, the others nothing."""
+    if not interface.description and device.comware:
+        return f"{interface.name} Interface"
+    return interface.description
+
+
+def sys_descr(device: TwinDevice) -> str:
+    """SNMPv2-MIB sysDescr: the opening lines of ``display version`` (``show version``), as devices give it.
+
+    VRP's and Comware's are the software and version lines (with Comware's copyright), IOS's the four
+    lines up to ``Compiled``; the uptime line never (it changes).
+    """
+    text = ios_version(device) if device.spec.family == "ios" else version(device)
+    lines = text.splitlines()
+    if device.spec.family == "ios":
+        return "\r\n".join(lines[:4])
+    if device.spec.family == "huawei":
+        return "\r\n".join(lines[:2])
+    return "\r\n".join(line for line in lines if " uptime is " not in line)
 
 
 def version(device: TwinDevice) -> str:
@@ -38,7 +79,7 @@ def version(device: TwinDevice) -> str:
                 "H3C Comware Platform Software",
                 f"Comware Software, Version {_COMWARE5_VERSION}",
                 "Copyright (c) 2004-2013 Hangzhou H3C Tech. Co., Ltd. All rights reserved.",
-                f"H3C {device.model} uptime is 0 weeks, {_uptime(device)}",
+                f"H3C {device.model} uptime is {_uptime(device, weeks=True)}",
             ]
         )
     if device.comware:
@@ -46,7 +87,7 @@ def version(device: TwinDevice) -> str:
             [
                 f"H3C Comware Software, Version {_COMWARE_VERSION}",
                 "Copyright (c) 2004-2019 New H3C Technologies Co., Ltd. All rights reserved.",
-                f"H3C {device.model} uptime is 0 weeks, {_uptime(device)}",
+                f"H3C {device.model} uptime is {_uptime(device, weeks=True)}",
             ]
         )
     number, build = _VERSION[device.platform]
@@ -205,7 +246,7 @@ def comware5_interfaces(device: TwinDevice, name: str | None) -> str:
         rx_packets, tx_packets = device.packets(rx), device.packets(tx)
         mac = device.mac(interface.name)
         hardware = f"{mac[:4]}-{mac[4:8]}-{mac[8:]}"
-        description = interface.description or f"{interface.name} Interface"
+        description = described(device, interface)
         if "Ethernet" in interface.name:
             speed = device.speed(interface)
             gbps = speed is not None and speed >= 10000 and speed % 1000 == 0  # "10Gbps", but "1000Mbps"
@@ -259,7 +300,7 @@ def comware_interfaces(device: TwinDevice, name: str | None) -> str:
             interface.name,
             f"Current state: {state}",
             f"Line protocol state: {protocol}",
-            f"Description: {interface.description or interface.name + ' Interface'}",
+            f"Description: {described(device, interface)}",
         ]
         if (speed := device.speed(interface)) is not None:
             out.append(f"Bandwidth: {speed * 1000} kbps")
@@ -431,8 +472,8 @@ def ios_version(device: TwinDevice) -> str:
             "",
             "ROM: IOS-XE ROMMON",
             "",
-            f"{device.hostname} uptime is 1 week, {_uptime(device)}",
-            "Uptime for this control processor is 1 week, 12 days, 3 hours, 6 minutes",
+            f"{device.hostname} uptime is {_uptime(device, weeks=True)}",
+            f"Uptime for this control processor is {_uptime(device, weeks=True)}",
             "System returned to ROM by reload",
             'System image file is "bootflash:isr4300-universalk9.03.16.05.S.155-3.S5-ext.SPA.bin"',
             "Last reload reason: Reload Command",
@@ -467,7 +508,7 @@ def ios_interfaces(device: TwinDevice, name: str | None) -> str:
             out.append(f"  Description: {interface.description}")
         out += [f"  Internet address is {a}" for a in interface.ipv4]
         speed = device.speed(interface)
-        kbit = (speed or 8000000 // 1000) * 1000
+        kbit = (bandwidth(device, interface) or 0) * 1000
         mtu = 1514 if loopback else 1500
         out += [
             f"  MTU {mtu} bytes, BW {kbit} Kbit/sec, DLY 10 usec, ",

@@ -21,12 +21,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from network.inventory import load_inventory
+from network.devices.transport import CredentialError
+from network.inventory import Inventory, load_inventory
 from network.inventory.platforms import platform_spec
 from network.lab.conditions import Conditions, ConditionsError, load_conditions
 from network.lab.device import Fabric, TwinDevice, build_fabric
 from network.lab.files import LAB_JSON, PASSWORD_VARIABLE, USERNAME
 from network.lab.server import Lab, Listener
+from network.lab.snmp import SnmpSecrets
 from network.textfiles import write_files
 
 
@@ -41,9 +43,14 @@ def select(
 
 
 def lab_entries(listeners: list[Listener]) -> list[dict[str, Any]]:
-    """lab.json's entries: where each device answers and how to talk to it; never the password."""
-    return [
-        {
+    """lab.json's entries: where each device answers and how to talk to it; never the password.
+
+    With SNMP, ``snmp_port`` is the agent's UDP port on ``host`` (its credentials are the inventory's
+    ``city.snmp`` references: nothing secret here either).
+    """
+    entries = []
+    for listener in sorted(listeners, key=lambda entry: entry.hostname):
+        entry: dict[str, Any] = {
             "hostname": listener.hostname,
             "host": listener.host,
             "port": listener.port,
@@ -51,8 +58,10 @@ def lab_entries(listeners: list[Listener]) -> list[dict[str, Any]]:
             "device_type": platform_spec(listener.platform).netmiko_type,
             "platform": listener.platform,
         }
-        for listener in sorted(listeners, key=lambda entry: entry.hostname)
-    ]
+        if listener.snmp_port is not None:
+            entry["snmp_port"] = listener.snmp_port
+        entries.append(entry)
+    return entries
 
 
 @dataclass
@@ -68,6 +77,8 @@ class Options:
     port: int = 0
     authorized_keys: Path | None = None
     limit: int | None = None
+    snmp: bool = False
+    snmp_port: int = 1161
 
 
 def _reload(fabric: Fabric, control: Path) -> None:
@@ -76,6 +87,19 @@ def _reload(fabric: Fabric, control: Path) -> None:
         fabric.conditions.update(load_conditions(control))
     except ConditionsError as problem:
         print(f"egov lab: control file ignored: {problem}", file=sys.stderr, flush=True)
+
+
+def _snmp_secrets(inventory: Inventory) -> SnmpSecrets:
+    """The inventory's SNMP access with its secrets from the environment (the lab's agents use them)."""
+    access = inventory.city.snmp if inventory.city else None
+    if access is None:
+        raise SystemExit("--snmp: the inventory's city.yaml has no snmp: block (see docs/lab.md)")
+    try:
+        return SnmpSecrets.resolve(access)
+    except CredentialError as problem:
+        raise SystemExit(f"--snmp: {problem}") from None
+    except ValueError as problem:
+        raise SystemExit(f"--snmp: {problem}") from None
 
 
 async def serve(options: Options) -> None:
@@ -89,7 +113,8 @@ async def serve(options: Options) -> None:
             conditions = load_conditions(options.control)
         except ConditionsError as problem:
             raise SystemExit(str(problem)) from None
-    fabric = build_fabric(load_inventory(options.inventory).inventory, conditions)
+    inventory = load_inventory(options.inventory).inventory
+    fabric = build_fabric(inventory, conditions)
     fabric.devices = select(fabric.devices, options.pattern, options.limit)
     if not fabric.devices:
         raise SystemExit("no device of a supported platform matches")
@@ -100,6 +125,8 @@ async def serve(options: Options) -> None:
         per_device_address=options.per_device_address,
         port=options.port,
         authorized_keys_file=options.authorized_keys,
+        snmp=_snmp_secrets(inventory) if options.snmp else None,
+        snmp_port=options.snmp_port,
     )
     try:
         listeners = await lab.start()
@@ -142,6 +169,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=0, help="the shared port with --per-device-address")
     parser.add_argument("--authorized-keys", type=Path, default=None, help="also accept these public keys")
     parser.add_argument("--limit", type=int, default=None, help="serve only the first N matching devices")
+    parser.add_argument("--snmp", action="store_true", help="devices answer SNMP too (city.snmp's secrets)")
+    parser.add_argument("--snmp-port", type=int, default=1161, help="SNMP's port with --per-device-address")
     args = parser.parse_args(argv)
     options = Options(
         args.inventory,
@@ -153,6 +182,8 @@ def main(argv: list[str] | None = None) -> None:
         args.port,
         args.authorized_keys.resolve() if args.authorized_keys else None,
         args.limit,
+        args.snmp,
+        args.snmp_port,
     )
     asyncio.run(serve(options))
 

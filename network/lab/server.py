@@ -25,6 +25,7 @@ import asyncssh
 from network.lab.conditions import Fault
 from network.lab.device import Fabric, TwinDevice
 from network.lab.session import BaseSession, Closed
+from network.lab.snmp import SnmpAgents, SnmpSecrets
 
 FIRST_DEVICE_ADDRESS = 0x7F010001  # 127.1.0.1: device addresses count up from here
 
@@ -37,6 +38,7 @@ class Listener:
     host: str
     port: int
     platform: str
+    snmp_port: int | None = None  # its SNMP agent's UDP port on the same host, when the lab runs SNMP
 
 
 class _Server(asyncssh.SSHServer):
@@ -134,7 +136,9 @@ class Lab:
     """Simulated devices served over SSH on loopback; start() binds them, close() stops them.
 
     ``per_device_address``: each device gets its own 127.x.y.z (from 127.1.0.1) on ``port``;
-    otherwise all listen on ``host`` with ports the system chooses.
+    otherwise all listen on ``host`` with ports the system chooses. With ``snmp`` (the inventory's SNMP
+    access, its secrets resolved), each device also answers SNMP on UDP at the same address (on
+    ``snmp_port`` with ``per_device_address``), from the same counters (:mod:`network.lab.snmp`).
     """
 
     fabric: Fabric
@@ -146,6 +150,9 @@ class Lab:
     authorized_keys_file: Path | None = None
     listeners: list[Listener] = field(default_factory=list)
     authorized_keys: asyncssh.SSHAuthorizedKeys | None = None
+    snmp: SnmpSecrets | None = None
+    snmp_port: int = 1161
+    agents: SnmpAgents | None = None
     _servers: list[asyncssh.SSHAcceptor] = field(default_factory=list)
 
     @property
@@ -177,12 +184,22 @@ class Lab:
             port = server.sockets[0].getsockname()[1]
             self._servers.append(server)
             self.listeners.append(Listener(hostname, host, port, device.platform))
+        if self.snmp is not None:
+            self.agents = SnmpAgents(
+                self.fabric, self.snmp, self.host, self.per_device_address, self.snmp_port
+            )
+            hosts = {listener.hostname: listener.host for listener in self.listeners}
+            agents = {agent.hostname: agent.port for agent in await self.agents.start(hosts)}
+            for listener in self.listeners:
+                listener.snmp_port = agents[listener.hostname]
         return self.listeners
 
     def close(self) -> None:
         """Stop every listener."""
         for server in self._servers:
             server.close()
+        if self.agents is not None:
+            self.agents.close()
 
 
 def run_in_thread(lab: Lab) -> tuple[asyncio.AbstractEventLoop, list[Listener]]:

@@ -438,6 +438,18 @@ class GeneratedInventory:
     synthetic: bool
 
 
+# Monitoring reads the devices by SNMPv3 authPriv (SHA, AES); the secrets are environment references.
+SNMP_ACCESS = {
+    "version": "3",
+    "username": "egov-monitor",
+    "security_level": "authPriv",
+    "auth_protocol": "SHA",
+    "auth": "env:EGOV_SNMP_AUTH",
+    "priv_protocol": "AES",
+    "priv": "env:EGOV_SNMP_PRIV",
+}
+
+
 def generate_city(profile: CityProfile, seed: int) -> GeneratedInventory:
     """A city inventory: province node, city, counties, towns, villages and the city's departments."""
     b = Builder(random.Random(seed), ipv4_management=True)
@@ -459,6 +471,7 @@ def generate_city(profile: CityProfile, seed: int) -> GeneratedInventory:
             "ipv6": ["2001:db8::/32"],
         },
         "cloud": {"name": f"{profile.name}政务云节点", "site": city_id, "mlps_level": 3},
+        "snmp": SNMP_ACCESS,
     }
     return GeneratedInventory(city, _files(b), profile.synthetic)
 
