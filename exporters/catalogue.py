@@ -39,8 +39,9 @@ METRICS: tuple[MetricDef, ...] = (
        "Bandwidth the link's tier asks for (10G province, 1G county, 100M town, on demand village)."),
     _m("egov_link_planned_capacity_bytes_per_second", "gauge", "link site level county tier", INTENT,
        "Capacity the inventory plans for the link (links.yaml capacity)."),
-    _m("egov_link_endpoint", "info", "link device interface site", INTENT,
-       "One end of a link: the device and interface (joins probe and snmp_exporter metrics to links)."),
+    _m("egov_link_endpoint", "info", "link device interface site level county tier target", INTENT,
+       "One end of a link: the device and its interface named in full, as IF-MIB's ifName, with the link's "
+       "served site, level, county, tier and tier target (joins snmp_exporter's series to links)."),
     _m("egov_sites", "gauge", "level county", INTENT, "Sites of the extranet per level and county."),
     _m("egov_sites_with_devices", "gauge", "level county", INTENT,
        "Sites that have devices in the inventory."),
@@ -59,6 +60,9 @@ METRICS: tuple[MetricDef, ...] = (
        "When the milestone is due (end of its day, UTC+8)."),
     _m("egov_milestone_target_ratio", "gauge", "milestone task", INTENT,
        "The value of the milestone's metric that completes it."),
+    _m("egov_milestone_level", "info", "milestone task level", INTENT,
+       "A level whose sites a tier milestone (sites_connected_ratio) counts: its observed progress is "
+       "the share of those sites with an uplink observed at or above its tier target."),
     # --- programme: the rollout journal, the migration ledger -----------------------------------
     _m("egov_ipv6_sites", "gauge", "level county", PROGRAMME,
        "Sites whose every device is done in the IPv6 rollout journal (dual-stack)."),

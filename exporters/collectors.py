@@ -24,7 +24,8 @@ from prometheus_client.registry import Collector
 
 from exporters.catalogue import BY_NAME, EXPORTER, INTENT, METRICS, PROGRAMME, MetricDef
 from exporters.source import InventorySource, Loaded
-from network.inventory.model import Level
+from network.devices.names import expand
+from network.inventory.model import Level, format_bandwidth
 from network.migration.lifecycle import State
 from network.programme.progress import Progress
 from network.programme.sources import read_snapshot
@@ -90,6 +91,7 @@ class IntentCollector(Collector):
                 "egov_link_endpoint",
             ]
         )
+        platform = {d.hostname: d.platform for d in inventory.devices}
         for link in inventory.links:
             facts = inventory.link_facts(link)
             if facts is None:
@@ -97,10 +99,13 @@ class IntentCollector(Collector):
             site = facts.served or facts.a
             labels = [link.id, site.id, site.level.value, county_of.get(site.id, ""), facts.tier.value]
             out["egov_link_planned_capacity_bytes_per_second"].add_metric(labels, link.capacity / BYTES)
+            target = ""
             if facts.target is not None:
                 out["egov_link_target_bytes_per_second"].add_metric(labels, facts.target / BYTES)
-            for end, end_site in ((link.a, facts.a), (link.b, facts.b)):
-                out["egov_link_endpoint"].add_metric([link.id, end.device, end.interface, end_site.id], {})
+                target = format_bandwidth(facts.target)
+            for end in (link.a, link.b):
+                if_name = expand(end.interface, platform.get(end.device, ""))  # ifName: the full name
+                out["egov_link_endpoint"].add_metric([link.id, end.device, if_name, *labels[1:], target], {})
         yield from out.values()
 
     def _sites(self, loaded: Loaded) -> Iterator[Metric]:
@@ -128,6 +133,7 @@ class IntentCollector(Collector):
                 "egov_systems_planned", "egov_address_plan_allocations",
                 "egov_migration_wave_deadline_timestamp_seconds", "egov_migration_wave_systems",
                 "egov_milestone", "egov_milestone_due_timestamp_seconds", "egov_milestone_target_ratio",
+                "egov_milestone_level",
             ]
         )  # fmt: skip
         planned = {d.id: 0 for d in inventory.departments}
@@ -148,6 +154,9 @@ class IntentCollector(Collector):
             out["egov_milestone"].add_metric([*labels, milestone.title, milestone.metric.name], {})
             out["egov_milestone_due_timestamp_seconds"].add_metric(labels, end_of_day(milestone.due))
             out["egov_milestone_target_ratio"].add_metric(labels, milestone.target)
+            if milestone.metric.name == "sites_connected_ratio":
+                for level in loaded.intent.tiered_levels(milestone.metric):
+                    out["egov_milestone_level"].add_metric([*labels, level.value], {})
         yield from out.values()
 
 

@@ -32,6 +32,9 @@ LEVEL = 'level=~"$level"'
 COUNTY = 'county=~"$county"'
 DEPARTMENT = 'department=~"$department"'
 
+# A milestone's title joined onto a series by (milestone, task) (once, whichever exporter of a pair gave it).
+TITLES = "on (milestone, task) group_left (title) max by (milestone, task, title) (egov_milestone_info)"
+
 Panel = Any  # the SDK's panel builders share no base class usable in annotations
 
 
@@ -166,7 +169,15 @@ def bandwidth() -> Dashboard:
                 "Links below their tier target",
                 f"link:egov_link_capacity_target:ratio{{{LEVEL},{COUNTY}}} < 1",
                 "percentunit",
-                description="Observed capacity (probe or snmp_exporter) over the tier's target.",
+                description="Observed capacity (snmp_exporter, else the SSH probe) over the tier's target.",
+            )
+        )
+        .with_panel(
+            _table(
+                "Links meeting their tier target (observed), per level and county",
+                f"level_county:egov_link_tier_compliance:ratio{{{LEVEL},{COUNTY}}}",
+                "percentunit",
+                width=24,
             )
         )
         .with_row(Row("Utilisation"))
@@ -331,17 +342,34 @@ def milestones() -> Dashboard:
         .with_row(Row("Progress"))
         .with_panel(
             _bars(
-                "Progress of each milestone",
-                "egov_milestone_progress_ratio * on (milestone, task) group_left (title) egov_milestone_info",
+                "Progress of each milestone (the tier milestones as observed on the wire)",
+                f"milestone:egov_milestone_progress:ratio * {TITLES}",
                 "{{task}} {{title}}",
                 width=24,
             )
         )
         .with_panel(
+            _bars(
+                "Tier milestones: observed (uplinks running at their tier)",
+                f"milestone:egov_milestone_observed_progress:ratio * {TITLES}",
+                "{{milestone}} observed",
+            )
+        )
+        .with_panel(
+            _bars(
+                "Tier milestones: planned (uplinks planned at their tier)",
+                "max by (milestone, task) (egov_milestone_progress_ratio)"
+                " and on (milestone, task) max by (milestone, task) (egov_milestone_level_info)",
+                "{{milestone}} planned",
+            )
+        )
+        .with_panel(
             _table(
                 "Overdue milestones (past due, below target)",
-                "egov_milestone_progress_ratio < on (milestone, task) egov_milestone_target_ratio "
-                "and on (milestone, task) (egov_milestone_due_timestamp_seconds < time())",
+                "milestone:egov_milestone_progress:ratio"
+                " < on (milestone, task) max by (milestone, task) (egov_milestone_target_ratio)"
+                " and on (milestone, task)"
+                " (max by (milestone, task) (egov_milestone_due_timestamp_seconds) < time())",
                 "percentunit",
             )
         )
@@ -370,7 +398,7 @@ def exporter_health() -> Dashboard:
         _board("egov-exporter", "egov exporter health", "Is the monitoring itself healthy?")
         .with_row(Row("Scrapes"))
         .with_panel(
-            _stat("Targets up, per job", 'sum by (job) (up{job=~"egov|egov_probe"})', "short", "{{job}}")
+            _stat("Targets up, per job", 'sum by (job) (up{job=~"egov|egov_probe|snmp"})', "short", "{{job}}")
         )
         .with_panel(_stat("Devices not answering", "count(egov_device_up == 0) or vector(0)", "short"))
         .with_panel(
@@ -386,7 +414,7 @@ def exporter_health() -> Dashboard:
         .with_panel(
             _series(
                 "Scrape duration per job",
-                'max by (job) (scrape_duration_seconds{job=~"egov|egov_probe"})',
+                'max by (job) (scrape_duration_seconds{job=~"egov|egov_probe|snmp"})',
                 "{{job}}",
                 unit="s",
             )

@@ -79,6 +79,11 @@ class Intent:
         """The highest level present (its sites have no uplink to meet)."""
         return min((s.level for s in self.inventory.sites), key=lambda level: level.depth, default=Level.CITY)
 
+    def tiered_levels(self, binding: MetricBinding) -> list[Level]:
+        """The levels whose sites a tier milestone counts: its levels (all without), never the top one."""
+        chosen = binding.levels or tuple(Level)
+        return [level for level in Level if level in chosen and level is not self.top_level]
+
     @cached_property
     def department_level(self) -> dict[str, Level]:
         """Department id -> the level of its site."""
@@ -146,11 +151,8 @@ class Progress:
         return sum(1 for d in chosen if self.department_connected(d)), len(chosen)
 
     def _sites_connected_ratio(self, binding: MetricBinding) -> tuple[int, int]:
-        top = self.intent.top_level
-        chosen = [
-            f for f in self.intent.sites
-            if f.site.level is not top and (not binding.levels or f.site.level in binding.levels)
-        ]  # fmt: skip
+        levels = self.intent.tiered_levels(binding)
+        chosen = [f for f in self.intent.sites if f.site.level in levels]
         return sum(1 for f in chosen if f.planned_connected), len(chosen)
 
     def _ipv6_sites_ratio(self, binding: MetricBinding) -> tuple[int, int]:

@@ -5,28 +5,30 @@ be *behind schedule* (the plan's own dates have all passed). Its state directory
 journal (凤山街道's devices done, one failed) and a migration ledger (a few systems cut over), written
 through the toolkit's own Journal and Ledger. The lab serves 凤山街道's devices with a town uplink that
 negotiated 10M (below its 100M tier), a village link at 100 % (saturated), and a CPE that refuses
-logins (unreachable); one device gets an IPv6 address through its driver. No SNMP agent runs in the
-lab: a stand-in for snmp_exporter on loopback answers ``/snmp?module=if_mib&target=…`` for one county
-uplink's two devices, in snmp_exporter's shape, with counters that grow at 25 MB/s one way and 1 MB/s
-the other; Prometheus scrapes it through the ``snmp`` job that `egov monitoring config
---snmp-exporter` writes. A second exporter address that nothing listens on stands for a down exporter.
+logins (unreachable); one device gets an IPv6 address through its driver. The twin answers SNMPv3
+(authPriv, SHA/AES, the inventory's city.snmp with its secrets in the environment) and the real
+snmp_exporter (Debian's, started through `egov monitoring snmp-exporter` with the snmp.yml `egov
+monitoring config --snmp-exporter` wrote) polls the county aggregation switch at the far end of the
+degraded town uplink and the village CPEs that are not probed; the town router and the probed CPEs are
+read only by the SSH ``/probe`` (the fallback for devices without SNMP). The rules' ``for:`` durations
+are shortened in this copy of the rules so that alerts fire within the test. A second exporter address
+that nothing listens on stands for a down exporter.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -36,20 +38,25 @@ from exporters.config import snmp_targets
 from network.addressing.lock import read_lock
 from network.addressing.prefixes import text
 from network.devices.drivers import driver_for
+from network.inventory import Inventory
 from network.inventory.loader import load_inventory
 from network.lab.conditions import Fault
-from network.lab.device import build_fabric
+from network.lab.device import Fabric, build_fabric
 from network.lab.serve import lab_entries, select
-from network.lab.server import Lab, run_in_thread, stop_in_thread
+from network.lab.server import Lab, Listener, run_in_thread, stop_in_thread
+from network.lab.snmp import SnmpSecrets
 from network.migration.ledger import Ledger
 from network.migration.lifecycle import FORWARD, State
 from network.rollout.journal import Journal
 from tests.helpers import SHANWEI, copy_inventory
 
 PASSWORD = "monitoring-test-Pw-9"
+SNMP_ENV = {"EGOV_SNMP_AUTH": "monitoring-auth-Key-1", "EGOV_SNMP_PRIV": "monitoring-priv-Key-2"}
 PROBED = ("SW-CQ-FS-AR-01", "SW-CQ-FS-V01-CPE", "SW-CQ-FS-V02-CPE", "SW-CQ-FS-V10-CPE")
 DEGRADED, SATURATED, UNREACHABLE = "sw-cq-fs-up", "sw-cq-fs-v01-up", "SW-CQ-FS-V02-CPE"
+COUNTY_END = "SW-CQ-AGG-01"  # the degraded town uplink's far end: polled by snmp_exporter
 FAILED_DEVICE = "SW-CQ-FS-V05-CPE"
+SHORT_FOR = "5s"  # every alert's `for:` in this test's copy of the rules
 
 
 def free_port() -> int:
@@ -80,7 +87,9 @@ class Monitored:
     exporter: str
     prometheus: str
     config: Path
-    snmp_link: str
+    fabric: Fabric
+    snmp_polled: tuple[str, ...]
+    snmp_exporter: str
 
 
 def _state(inventory: Path) -> None:
@@ -120,63 +129,46 @@ def _ipv6_on_one_device(listeners: dict[str, Any], inventory: Path) -> None:
         driver.close()
 
 
-class SnmpStandIn:
-    """snmp_exporter's ``/snmp`` for one link's two devices (by management address), counters live."""
+def _snmp_polled(fabric: Fabric) -> tuple[str, ...]:
+    """The devices snmp_exporter polls: every lab device but the ones the SSH probe reads."""
+    return tuple(sorted(set(fabric.devices) - set(PROBED)))
 
-    def __init__(self, inventory: Path) -> None:
-        loaded = load_inventory(inventory).inventory
-        self.link = next(
-            candidate for candidate in loaded.links
-            if (site := loaded.served_site(candidate)) is not None and site.level.value == "county"
-            and site.id != "sw-cq"
-        )  # fmt: skip
-        by_host = {d.hostname: d for d in loaded.devices}
-        # end a receives at 25 MB/s (20 % of 1 Gbit/s), end b sends it; 1 MB/s the other way
-        self.ends = {
-            str(by_host[self.link.a.device].management): (self.link.a.device, self.link.a.interface, "In"),
-            str(by_host[self.link.b.device].management): (self.link.b.device, self.link.b.interface, "Out"),
-        }
-        self.started = time.time()
-        stand_in = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
-                body = stand_in.page(query.get("target", [""])[0]).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "text/plain; version=0.0.4")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+def _twin(loaded: Inventory) -> Lab:
+    """凤山街道 and the county switch, one town uplink at 10M, one village link full, one CPE refusing."""
+    fabric = build_fabric(loaded)
+    fabric.devices = {**select(fabric.devices, "SW-CQ-FS-*"), COUNTY_END: fabric.devices[COUNTY_END]}
+    fabric.conditions.link_speed[DEGRADED] = 10
+    fabric.conditions.link_utilisation[SATURATED] = 1.0
+    fabric.conditions.faults[UNREACHABLE] = Fault("auth")
+    assert loaded.city is not None and loaded.city.snmp is not None
+    return Lab(fabric, "egov", PASSWORD, snmp=SnmpSecrets.resolve(loaded.city.snmp, SNMP_ENV))
 
-            def log_message(self, *_: object) -> None:
-                pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.address = f"127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+def _adjust(config: Path, loaded: Inventory, fabric: Fabric, listeners: list[Listener]) -> tuple[str, ...]:
+    """snmp_exporter polls the devices the probes do not read (`--devices` chose the probed ones), and
+    the alerts' `for:` is short enough to see them fire."""
+    polled = _snmp_polled(fabric)
+    agents = {e.hostname: f"{e.host}:{e.snmp_port}" for e in listeners if e.snmp_port is not None}
+    (config / "targets" / "snmp.json").write_text(
+        json.dumps(snmp_targets(loaded, polled, agents)), encoding="utf-8"
+    )
+    alerts = config / "rules" / "egov.alerts.yml"
+    alerts.write_text(re.sub(r"for: \d+[smh]", f"for: {SHORT_FOR}", alerts.read_text()), encoding="utf-8")
+    return polled
 
-    def page(self, target: str) -> str:
-        if target not in self.ends:
-            return ""
-        _, interface, direction = self.ends[target]
-        seconds = time.time() - self.started + 600  # as if scraped for ten minutes already
-        labels = f'ifIndex="2",ifName="{interface}"'
-        fast, slow = 25_000_000 * seconds, 1_000_000 * seconds
-        octets_in, octets_out = (fast, slow) if direction == "In" else (slow, fast)
-        return (
-            f"# TYPE ifHighSpeed gauge\nifHighSpeed{{{labels}}} 1000\n"
-            f"# TYPE ifHCInOctets counter\nifHCInOctets{{{labels}}} {octets_in:.0f}\n"
-            f"# TYPE ifHCOutOctets counter\nifHCOutOctets{{{labels}}} {octets_out:.0f}\n"
-        )
 
-    def __enter__(self) -> SnmpStandIn:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+def _wait_http(url: str, process: subprocess.Popen[str], timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url}: the process ended: {process.stderr.read() if process.stderr else ''}")
+        try:
+            with urllib.request.urlopen(url, timeout=5):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer within {timeout:.0f} s")
 
 
 @pytest.fixture(scope="module")
@@ -191,21 +183,17 @@ def monitored(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Monitored]:
     )
     _state(inventory)
 
-    fabric = build_fabric(load_inventory(inventory).inventory)
-    fabric.devices = select(fabric.devices, "SW-CQ-FS-*")
-    fabric.conditions.link_speed[DEGRADED] = 10
-    fabric.conditions.link_utilisation[SATURATED] = 1.0
-    fabric.conditions.faults[UNREACHABLE] = Fault("auth")
-    twin = Lab(fabric, "egov", PASSWORD)
+    loaded = load_inventory(inventory).inventory
+    twin = _twin(loaded)
+    fabric = twin.fabric
     loop, listeners = run_in_thread(twin)
     processes: list[subprocess.Popen[str]] = []
-    snmp = SnmpStandIn(inventory).__enter__()
     try:
         by_host = {entry.hostname: entry for entry in listeners}
         _ipv6_on_one_device(by_host, inventory)
         lab_json = work / "lab.json"
         lab_json.write_text(json.dumps({"pid": os.getpid(), "devices": lab_entries(listeners)}))
-        env = {**os.environ, "EGOV_LAB_PASSWORD": PASSWORD}
+        env = {**os.environ, "EGOV_LAB_PASSWORD": PASSWORD, **SNMP_ENV}
         egov = str(Path(sys.executable).with_name("egov"))
         exporter = subprocess.Popen(
             [egov, "exporter", "serve", str(inventory), "--lab", str(lab_json), "--port", "0",
@@ -219,18 +207,21 @@ def monitored(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Monitored]:
         exporter_url = first.split(" on ")[1].split("/metrics")[0]
         down = f"127.0.0.1:{free_port()}"  # an exporter of the pair that is not running
         config = work / "prometheus"
+        snmp_exporter = f"127.0.0.1:{free_port()}"
         subprocess.run(
             [egov, "monitoring", "config", str(inventory), "--out", str(config),
              "--exporter", exporter_url.removeprefix("http://"), "--exporter", down, "--lab", str(lab_json),
              *(arg for host in PROBED for arg in ("--devices", host)),
-             "--snmp-exporter", snmp.address, "--scrape-interval", "2s", "--scrape-timeout", "2s"],
+             "--snmp-exporter", snmp_exporter, "--scrape-interval", "2s", "--scrape-timeout", "2s"],
             check=True, capture_output=True, text=True,
         )  # fmt: skip
-        # snmp_exporter polls only the county uplink's two devices (the probes keep 凤山街道's)
-        ends = (snmp.link.a.device, snmp.link.b.device)
-        (config / "targets" / "snmp.json").write_text(
-            json.dumps(snmp_targets(load_inventory(inventory).inventory, ends)), encoding="utf-8"
-        )
+        polled = _adjust(config, loaded, fabric, listeners)
+        snmp = subprocess.Popen(
+            [egov, "monitoring", "snmp-exporter", str(config), "--listen", snmp_exporter],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env,
+        )  # fmt: skip
+        processes.append(snmp)  # the same pid becomes snmp_exporter
+        _wait_http(f"http://{snmp_exporter}/", snmp)
         storage = work / "tsdb"
         port = free_port()
         prometheus = subprocess.Popen(
@@ -241,9 +232,8 @@ def monitored(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Monitored]:
         processes.append(prometheus)
         base = f"http://127.0.0.1:{port}"
         _wait_for_data(base, prometheus)
-        yield Monitored(inventory, exporter_url, base, config, snmp.link.id)
+        yield Monitored(inventory, exporter_url, base, config, fabric, polled, snmp_exporter)
     finally:
-        snmp.__exit__()
         for process in processes:  # only what this fixture started, by its handle
             process.terminate()
             try:
@@ -260,6 +250,7 @@ def _wait_for_data(base: str, prometheus: subprocess.Popen[str], timeout: float 
         'count(up{job="egov"} == 1)': 1,
         "count(link:egov_link_bytes_probe:rate2m)": 1,
         "count(link:egov_link_bytes_snmp:rate2m)": 1,
+        'count(up{job="snmp"} == 1)': 1,
         # rate() divides by its whole 2-minute window: a full link reads above 80 % after about 100 s.
         "count(link:egov_link_utilisation:ratio_rate2m > 0.8)": 1,
         "count(wave:egov_migration_on_cloud:deriv1d)": 1,

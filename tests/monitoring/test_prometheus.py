@@ -24,6 +24,7 @@ from exporters.dashboards.build import BOARDS, panel_queries, variable_queries
 from network.inventory.loader import load_inventory
 from tests.helpers import ROOT
 from tests.monitoring.conftest import (
+    COUNTY_END,
     DEGRADED,
     FAILED_DEVICE,
     PROBED,
@@ -107,11 +108,79 @@ def test_the_lab_conditions_are_what_the_rules_see(monitored: Monitored) -> None
     assert {r["metric"]["county"] for r in down} == {"sw-cq"}  # labels from file-based discovery
     failed = _result(monitored, 'sum(egov_rollout_devices{state="failed"})')
     assert float(failed[0]["value"][1]) == 1.0  # FAILED_DEVICE, from the journal
-    snmp = _result(monitored, "link:egov_link_capacity_snmp_bytes_per_second:max")
-    assert [(r["metric"]["link"], float(r["value"][1])) for r in snmp] == [(monitored.snmp_link, 125_000_000)]
+    # the degraded town uplink as the real snmp_exporter reads it at the county switch's end
+    speed = _result(
+        monitored,
+        f'ifHighSpeed{{device="{COUNTY_END}"}} * on (device, ifName) group_left (link)'
+        f' link_interface:egov_link_endpoint:info{{link="{DEGRADED}"}}',
+    )
+    assert [float(r["value"][1]) for r in speed] == [10.0]
+    snmp = {r["metric"]["link"]: float(r["value"][1]) for r in _result(
+        monitored, "link:egov_link_capacity_snmp_bytes_per_second:max"
+    )}  # fmt: skip
+    assert snmp[DEGRADED] == 1_250_000
+    # links neither of whose ends snmp_exporter polls: the SSH probe is the fallback
+    observed = {
+        r["metric"]["link"] for r in _result(monitored, "link:egov_link_capacity_bytes_per_second:max")
+    }
+    assert SATURATED not in snmp and SATURATED in observed
+    polled = {r["metric"]["instance"] for r in _result(monitored, 'up{job="snmp"} == 1')}
+    assert polled == set(monitored.snmp_polled) and not polled & set(PROBED)
     addresses = _result(monitored, "egov_interface_ipv6_address_info")
     assert [r["metric"]["instance"] for r in addresses] == ["SW-CQ-FS-AR-01"]
     assert FAILED_DEVICE.startswith("SW-CQ-FS-")
+
+
+def _value(monitored: Monitored, expr: str) -> float:
+    result = _result(monitored, expr)
+    assert len(result) == 1, (expr, result)
+    return float(result[0]["value"][1])
+
+
+def _until(monitored: Monitored, expr: str, wanted: Any, timeout: float = 90.0) -> list[dict[str, Any]]:
+    """Query until ``wanted(result)`` holds (the scrapes and rule evaluations take a few seconds)."""
+    deadline = time.monotonic() + timeout
+    result = _result(monitored, expr)
+    while not wanted(result):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{expr}: still {result} after {timeout:.0f} s")
+        time.sleep(1)
+        result = _result(monitored, expr)
+    return result
+
+
+def test_a_town_uplink_at_10m_seen_by_snmp_moves_the_observed_milestone(monitored: Monitored) -> None:
+    """The uplink renegotiates 100M, then falls back to 10M: SNMP sees both, the observed milestone
+    follows and the alerts fire; the planned milestone never moves."""
+    observed = 'milestone:egov_milestone_observed_progress:ratio{milestone="m05-towns"}'
+    planned = 'egov_milestone_progress_ratio{milestone="m05-towns"}'
+    speed = (
+        f'ifHighSpeed{{device="{COUNTY_END}"}} * on (device, ifName) group_left (link)'
+        f' link_interface:egov_link_endpoint:info{{link="{DEGRADED}"}}'
+    )
+    below = f'ALERTS{{alertname="EgovLinkBelowTierTarget",link="{DEGRADED}",alertstate="firing"}}'
+    behind = 'ALERTS{alertname="EgovMilestoneObservedBehindPlan",milestone="m05-towns",alertstate="firing"}'
+    plan, degraded = _value(monitored, planned), _value(monitored, observed)
+    _until(monitored, below, bool)
+    monitored.fabric.conditions.link_speed.pop(DEGRADED)
+    try:
+        _until(monitored, speed, lambda r: r and float(r[0]["value"][1]) == 100)
+        restored = float(
+            _until(monitored, observed, lambda r: r and float(r[0]["value"][1]) > degraded)[0]["value"][1]
+        )
+        _until(monitored, below, lambda r: not r)
+        assert _value(monitored, planned) == plan
+    finally:
+        monitored.fabric.conditions.link_speed[DEGRADED] = 10
+    _until(monitored, speed, lambda r: r and float(r[0]["value"][1]) == 10)
+    dropped = float(
+        _until(monitored, observed, lambda r: r and float(r[0]["value"][1]) < restored)[0]["value"][1]
+    )
+    _until(monitored, below, bool)
+    _until(monitored, behind, bool)
+    assert dropped == degraded < restored <= plan == _value(monitored, planned)
+    towns = _value(monitored, 'sum(max by (level, county) (egov_sites{level="town"}))')
+    assert restored - dropped == pytest.approx(1 / towns)  # exactly one town fewer
 
 
 def test_the_exporters_output_passes_promtool_check_metrics(monitored: Monitored) -> None:
