@@ -1,28 +1,32 @@
 """The exporter's HTTP(S) server: ``/metrics``, ``/probe?target=DEVICE``, ``/-/healthy``, ``/-/ready``.
 
-One process, one registry of custom collectors (intent, programme, exporter), each timed. The
-exposition is client_python's own: text format, or OpenMetrics when the scraper asks for it in
-``Accept``, gzipped when ``Accept-Encoding`` allows. TLS with ``--tls-cert``/``--tls-key``, and client
-certificates required with ``--tls-client-ca`` (mutual TLS), as Prometheus's ``tls_config`` expects.
+One process, one registry of custom collectors (intent, programme, exporter), each timed. The app is a
+WSGI application served by the standard library's threading WSGI server (client_python's own
+``ThreadingWSGIServer``). ``/metrics`` and each ``/probe`` answer are served by client_python's WSGI
+app (``make_wsgi_app``): text format, or OpenMetrics when the scraper asks for it in ``Accept``, gzip
+as ``Accept-Encoding`` negotiates it (``gzip_accepted``), ``name[]`` filters, ``OPTIONS``. The
+project's own routes are ``/probe``'s target handling, ``/-/healthy``, ``/-/ready`` and ``/``. TLS with
+``--tls-cert``/``--tls-key``, and client certificates required with ``--tls-client-ca`` (mutual TLS),
+as Prometheus's ``tls_config`` expects.
 """
 
 from __future__ import annotations
 
-import gzip
 import logging
+import socket
 import ssl
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
+from wsgiref.simple_server import WSGIRequestHandler, make_server
 
-from prometheus_client import CollectorRegistry
+from prometheus_client import CollectorRegistry, make_wsgi_app
 from prometheus_client.core import Metric
-from prometheus_client.exposition import choose_encoder
+from prometheus_client.exposition import ThreadingWSGIServer, choose_encoder
 from prometheus_client.registry import Collector
 
 from exporters.collectors import ExporterCollector, ExporterStats, IntentCollector, ProgrammeCollector
@@ -76,9 +80,15 @@ class Response:
     content_type: str
     body: bytes
 
+    def send(self, start_response: Callable[..., Any]) -> list[bytes]:
+        """Answer a WSGI request with it."""
+        status = {200: "200 OK", 400: "400 Bad Request", 404: "404 Not Found"}[self.status]
+        start_response(status, [("Content-Type", self.content_type), ("Content-Length", str(len(self.body)))])
+        return [self.body]
+
 
 class ExporterApp:
-    """The routes, independent of the HTTP server (tests call them directly too)."""
+    """The routes, as a WSGI application (``app(environ, start_response)``); tests call them directly too."""
 
     def __init__(
         self, source: InventorySource, prober: Prober | None, stats: ExporterStats | None = None
@@ -89,14 +99,35 @@ class ExporterApp:
         self.registry.register(Timed("intent", IntentCollector(source), self.stats))
         self.registry.register(Timed("programme", ProgrammeCollector(source), self.stats))
         self.registry.register(Timed("exporter", ExporterCollector(source, self.stats), self.stats))
+        self._metrics = make_wsgi_app(self.registry)
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        """WSGI: route the request; expositions go through client_python's own WSGI app."""
+        path = environ.get("PATH_INFO", "/")
+        if path == "/metrics":
+            answer: Iterable[bytes] = self._metrics(environ, start_response)
+            return answer
+        if path == "/probe":
+            timeout = environ.get("HTTP_X_PROMETHEUS_SCRAPE_TIMEOUT_SECONDS")
+            probed = self.probe_registry(environ.get("QUERY_STRING", ""), timeout)
+            if isinstance(probed, Response):
+                return probed.send(start_response)
+            environ = {**environ, "QUERY_STRING": ""}  # `target` is not client_python's name[] filter
+            answer = make_wsgi_app(probed)(environ, start_response)
+            return answer
+        if path in ("/-/healthy", "/-/ready"):
+            return _text(200, "ok\n").send(start_response)
+        if path == "/":
+            return self.index().send(start_response)
+        return _text(404, "not found: /metrics, /probe?target=DEVICE, /-/healthy\n").send(start_response)
 
     def metrics(self, accept: str | None) -> Response:
-        """The exposition of every collector, in the format the scraper asked for."""
+        """The exposition of every collector, in the format asked for (in-process callers, benchmarks)."""
         encoder, content_type = choose_encoder(accept or "")
         return Response(200, content_type, encoder(self.registry))
 
-    def probe(self, query: str, accept: str | None, scrape_timeout: str | None) -> Response:
-        """Probe the device named by ``target``."""
+    def probe_registry(self, query: str, scrape_timeout: str | None) -> CollectorRegistry | Response:
+        """Probe the device named by ``target``: its families in a registry, or the error to answer."""
         if self.prober is None:
             return _text(
                 400, "probes need a target: start the exporter with --lab lab.json or --production\n"
@@ -110,8 +141,7 @@ class ExporterApp:
             return _text(400, f"{problem}\n")
         registry = CollectorRegistry(auto_describe=False)
         registry.register(_Families(answer.families))
-        encoder, content_type = choose_encoder(accept or "")
-        return Response(200, content_type, encoder(registry))
+        return registry
 
     def index(self) -> Response:
         """A small page for people."""
@@ -126,42 +156,14 @@ def _text(status: int, text: str) -> Response:
     return Response(status, "text/plain; charset=utf-8", text.encode("utf-8"))
 
 
-def _handler(app: ExporterApp) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        server_version = "egov-exporter"
-        timeout = 60
+class _Handler(WSGIRequestHandler):
+    """Requests logged at debug level (Prometheus scrapes every few seconds), not on stderr."""
 
-        def do_GET(self) -> None:  # the name http.server calls
-            url = urlsplit(self.path)
-            accept = self.headers.get("Accept")
-            if url.path == "/metrics":
-                response = app.metrics(accept)
-            elif url.path == "/probe":
-                response = app.probe(
-                    url.query, accept, self.headers.get("X-Prometheus-Scrape-Timeout-Seconds")
-                )
-            elif url.path in ("/-/healthy", "/-/ready"):
-                response = _text(200, "ok\n")
-            elif url.path == "/":
-                response = app.index()
-            else:
-                response = _text(404, "not found: /metrics, /probe?target=DEVICE, /-/healthy\n")
-            body = response.body
-            gzipped = "gzip" in (self.headers.get("Accept-Encoding") or "") and len(body) > 1024
-            if gzipped:
-                body = gzip.compress(body, compresslevel=1)
-            self.send_response(response.status)
-            self.send_header("Content-Type", response.content_type)
-            self.send_header("Content-Length", str(len(body)))
-            if gzipped:
-                self.send_header("Content-Encoding", "gzip")
-            self.end_headers()
-            self.wfile.write(body)
+    server_version = "egov-exporter"
+    timeout = 60
 
-        def log_message(self, format: str, *args: Any) -> None:  # http.server's signature
-            log.debug("%s " + format, self.address_string(), *args)
-
-    return Handler
+    def log_message(self, format: str, *args: Any) -> None:  # http.server's signature
+        log.debug("%s " + format, self.address_string(), *args)
 
 
 @dataclass(frozen=True)
@@ -183,7 +185,7 @@ class TlsFiles:
         return context
 
 
-class _Server(ThreadingHTTPServer):
+class _Server(ThreadingWSGIServer):
     """A failed request (a client that breaks off, a TLS handshake refused) is logged, not printed."""
 
     daemon_threads = True
@@ -195,9 +197,14 @@ class _Server(ThreadingHTTPServer):
         log.info("request from %s failed: %s: %s", client_address[0], type(problem).__name__, problem)
 
 
-def serve(app: ExporterApp, address: str, port: int, tls: TlsFiles | None = None) -> ThreadingHTTPServer:
+class _Server6(_Server):
+    address_family = socket.AF_INET6
+
+
+def serve(app: ExporterApp, address: str, port: int, tls: TlsFiles | None = None) -> ThreadingWSGIServer:
     """A bound server (call ``serve_forever`` or :func:`serve_in_thread`); port 0 picks a free one."""
-    server = _Server((address, port), _handler(app))
+    server_class = _Server6 if ":" in address else _Server
+    server = make_server(address, port, app, server_class=server_class, handler_class=_Handler)
     if tls is not None:
         server.socket = tls.context().wrap_socket(
             server.socket, server_side=True, do_handshake_on_connect=False
@@ -205,7 +212,7 @@ def serve(app: ExporterApp, address: str, port: int, tls: TlsFiles | None = None
     return server
 
 
-def serve_in_thread(server: ThreadingHTTPServer) -> threading.Thread:
+def serve_in_thread(server: ThreadingWSGIServer) -> threading.Thread:
     """Serve in a daemon thread (tests, benchmarks)."""
     thread = threading.Thread(target=server.serve_forever, name="egov-exporter-http", daemon=True)
     thread.start()

@@ -373,3 +373,45 @@ def test_monitoring_config_check_shows_the_change(shanwei_copy: Path, tmp_path: 
 def test_the_committed_dashboards_are_what_the_code_builds() -> None:
     done = run_egov("monitoring", "dashboards", "--check")
     assert done.returncode == 0, done.stdout
+
+
+def test_metrics_and_probes_are_served_by_client_pythons_wsgi_app(
+    source: InventorySource, twin: dict[str, object]
+) -> None:
+    """Content negotiation is client_python's: gzip where Accept-Encoding names the coding (as a token, in
+    any case: ``GZIP`` too, which a substring match would miss), name[] filters, OPTIONS; probes alike."""
+    prober = _prober(source, twin)
+    server = serve(ExporterApp(source, prober), "127.0.0.1", 0)
+    serve_in_thread(server)
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+
+    def get(path: str, **headers: str) -> tuple[dict[str, str], bytes]:
+        request = urllib.request.Request(base + path, headers=headers)
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return dict(answer.headers), answer.read()
+
+    try:
+        headers, body = get("/metrics", **{"Accept-Encoding": "identity"})
+        assert "Content-Encoding" not in headers and b"egov_link_target_bytes_per_second" in body
+        headers, body = get("/metrics", **{"Accept-Encoding": "br, GZIP"})
+        assert headers["Content-Encoding"] == "gzip" and gzip.decompress(body).startswith(b"# HELP")
+        _, body = get("/metrics?name[]=egov_cloud_node_ready")
+        assert [f.name for f in text_string_to_metric_families(body.decode())] == ["egov_cloud_node_ready"]
+        headers, body = get(
+            "/probe?target=SW-CQ-FS-V01-CPE",
+            Accept="application/openmetrics-text; version=1.0.0",
+            **{"Accept-Encoding": "gzip"},
+        )
+        text = gzip.decompress(body).decode()
+        assert headers["Content-Type"].startswith("application/openmetrics-text") and text.endswith("# EOF\n")
+        assert "egov_device_up 1.0" in text
+        options = urllib.request.Request(base + "/metrics", method="OPTIONS")
+        with urllib.request.urlopen(options, timeout=10) as answer:
+            assert answer.headers["Allow"] == "OPTIONS,GET"
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            get("/nowhere")
+        assert missing.value.code == 404
+    finally:
+        server.shutdown()
+        server.server_close()
+        prober.close()
