@@ -71,6 +71,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/exporter_scale.py --update-docs
 	$(BIN)/python bench/cloud_scale.py --update-docs
 	$(BIN)/python bench/parse_corpus.py --update-docs
+	$(BIN)/python bench/snmp_poll.py --update-docs --ssh-repeat 3
 
 schema: $(STAMP)
 	$(BIN)/egov schema --out docs/schema

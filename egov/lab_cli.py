@@ -354,6 +354,15 @@ def _link_speed(link: str | None, speed: str) -> dict[str, int]:
     return {link: bits // 10**6}
 
 
+def _link_changes(wanted: Conditions, link: str | None, speed: str | None, restart: str | None) -> None:
+    """``--speed`` for ``--link``, ``--restart GLOB`` (a restart number above any so far: once more)."""
+    if speed is not None:
+        merged = {**wanted.link_speed, **_link_speed(link, speed)}
+        wanted.link_speed = {k: v for k, v in merged.items() if v}
+    if restart is not None:
+        wanted.restarts = {**wanted.restarts, restart: max(wanted.restarts.values(), default=0) + 1}
+
+
 def _write_control(directory: Path, conditions: Conditions) -> None:
     from network.textfiles import write_files  # noqa: PLC0415
 
@@ -383,6 +392,13 @@ def set_command(  # noqa: PLR0913, PLR0917 - typer: each option is one condition
             "--speed", help="with --link: run it at this speed (e.g. 100M), as a mis-negotiated port"
         ),
     ] = None,
+    restart: Annotated[
+        str | None,
+        typer.Option(
+            "--restart",
+            help="restart devices matching this glob: uptime and counters from 0 (a discontinuity)",
+        ),
+    ] = None,
     clear: Annotated[
         bool, typer.Option("--clear", help="remove every fault, the random rate and degraded speeds")
     ] = False,
@@ -409,9 +425,7 @@ def set_command(  # noqa: PLR0913, PLR0917 - typer: each option is one condition
                 wanted.utilisation = utilisation
             else:
                 wanted.link_utilisation[link] = utilisation
-        if speed is not None:
-            merged = {**wanted.link_speed, **_link_speed(link, speed)}
-            wanted.link_speed = {k: v for k, v in merged.items() if v}
+        _link_changes(wanted, link, speed, restart)
         wanted.check("options")
     except ConditionsError as problem:
         error(str(problem), "see `egov lab set --help` and docs/lab.md")

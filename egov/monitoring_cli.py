@@ -152,6 +152,9 @@ def config_command(  # noqa: PLR0913, PLR0917 - typer: each option is one of the
             help="write snmp.yml for this snmp_exporter (e.g. 0.21, 0.26); default: the installed one",
         ),
     ] = None,
+    snmp_ip_interval: Annotated[
+        str, typer.Option("--snmp-ip-interval", help="how often snmp_exporter reads the addresses (ip_mib)")
+    ] = "1m",
     scrape_interval: Annotated[str, typer.Option("--scrape-interval", help="e.g. 30s, 1m")] = "30s",
     scrape_timeout: Annotated[str, typer.Option("--scrape-timeout", help="e.g. 10s")] = "10s",
     https: Annotated[bool, typer.Option("--https", help="the exporter serves HTTPS")] = False,
@@ -167,7 +170,11 @@ def config_command(  # noqa: PLR0913, PLR0917 - typer: each option is one of the
     from network.devices.collect import LabFileError, targets_from_lab  # noqa: PLC0415
     from network.migration.context import MigrationContextError, load_valid_inventory  # noqa: PLC0415
 
-    for value, option in ((scrape_interval, "--scrape-interval"), (scrape_timeout, "--scrape-timeout")):
+    durations = (
+        (scrape_interval, "--scrape-interval"), (scrape_timeout, "--scrape-timeout"),
+        (snmp_ip_interval, "--snmp-ip-interval"),
+    )  # fmt: skip
+    for value, option in durations:
         if not _duration(value):
             error(f"{option} {value}: not a Prometheus duration", "write e.g. 15s, 30s, 1m")
             raise typer.Exit(EXIT_USAGE)
@@ -196,6 +203,7 @@ def config_command(  # noqa: PLR0913, PLR0917 - typer: each option is one of the
         shards=shards,
         snmp_exporter=snmp_exporter,
         snmp_version=_snmp_version(snmp_exporter_version) if snmp_exporter else (0, 21, 0),
+        snmp_ip_interval=snmp_ip_interval,
         devices=tuple(devices or ()),
     )
     try:

@@ -21,7 +21,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from exporters.snmp import SNMP_YML, SnmpExporterError, scrape_params, snmp_yml
+from exporters.snmp import IP_MODULE, MODULE, SNMP_YML, SnmpExporterError, scrape_params, snmp_yml
 from network.emit import scalar
 from network.inventory import Inventory
 from network.programme.progress import Intent
@@ -42,6 +42,7 @@ class MonitoringSettings:
     shards: int = 1
     snmp_exporter: str | None = None
     snmp_version: tuple[int, int, int] = (0, 21, 0)  # of that snmp_exporter: its snmp.yml layout
+    snmp_ip_interval: str = "1m"  # how often ip_mib (the addresses) is scraped; if_mib every interval
     devices: tuple[str, ...] = ()  # hostname globs: probe only these (all when empty)
 
 
@@ -125,24 +126,32 @@ def prometheus_yml(settings: MonitoringSettings, city: str, shard: int) -> str:
         ]
     lines.append(f"      - {{target_label: __address__, replacement: {scalar(s.exporters[0])}}}")
     if s.snmp_exporter:
-        lines += [
-            "  - job_name: snmp",
-            "    metrics_path: /snmp",
-            f"    params: {_params(scrape_params(s.snmp_version))}",
-            "    file_sd_configs:",
-            "      - files: [targets/snmp.json]",
-            "    relabel_configs:",
-            "      - {source_labels: [__address__], target_label: __param_target}",
-            "      - {source_labels: [device], target_label: instance}  # the hostname: rules join on it",
-            f"      - {{target_label: __address__, replacement: {scalar(s.snmp_exporter)}}}",
-        ]
-        if s.shards > 1:
-            lines += [
-                f"      - {{source_labels: [instance], modulus: {s.shards}, target_label: __tmp_shard, "
-                "action: hashmod}",
-                f"      - {{source_labels: [__tmp_shard], regex: {scalar(str(shard))}, action: keep}}",
-            ]
+        lines += _snmp_job(s, "snmp", MODULE, None, shard)  # every scrape interval: counters and speeds
+        lines += _snmp_job(s, "snmp_ip", IP_MODULE, s.snmp_ip_interval, shard)  # addresses: less often
     return "\n".join(lines) + "\n"
+
+
+def _snmp_job(s: MonitoringSettings, job: str, module: str, interval: str | None, shard: int) -> list[str]:
+    """A job of snmp_exporter's multi-target pattern for one module of snmp.yml."""
+    lines = [f"  - job_name: {job}", "    metrics_path: /snmp"]
+    if interval is not None:
+        lines.append(f"    scrape_interval: {interval}")
+    lines += [
+        f"    params: {_params(scrape_params(s.snmp_version, module))}",
+        "    file_sd_configs:",
+        "      - files: [targets/snmp.json]",
+        "    relabel_configs:",
+        "      - {source_labels: [__address__], target_label: __param_target}",
+        "      - {source_labels: [device], target_label: instance}  # the hostname: rules join on it",
+        f"      - {{target_label: __address__, replacement: {scalar(s.snmp_exporter)}}}",
+    ]
+    if s.shards > 1:
+        lines += [
+            f"      - {{source_labels: [instance], modulus: {s.shards}, target_label: __tmp_shard, "
+            "action: hashmod}",
+            f"      - {{source_labels: [__tmp_shard], regex: {scalar(str(shard))}, action: keep}}",
+        ]
+    return lines
 
 
 def _params(params: dict[str, list[str]]) -> str:

@@ -1,9 +1,10 @@
 """snmp_exporter for the extranet: its ``snmp.yml`` for the installed version, and a launcher that keeps
 the SNMP secrets out of every file.
 
-``snmp.yml`` holds one module, ``if_mib`` (what the toolkit's rules join to links: ifName, ifAlias,
-ifDescr, admin and oper status, ifHighSpeed, ifHCInOctets/ifHCOutOctets, errors, sysUpTime, and
-IP-MIB's ipAddressTable for dual-stack), and the SNMP access of the inventory's ``city.snmp``.
+``snmp.yml`` holds two modules, ``if_mib`` (what the toolkit's rules join to links: ifName, ifAlias,
+ifDescr, admin and oper status, ifHighSpeed, ifHCInOctets/ifHCOutOctets, errors, sysUpTime) and
+``ip_mib`` (IP-MIB's ipAddressTable: dual-stack on the wire, scraped less often), and the SNMP access
+of the inventory's ``city.snmp``.
 snmp_exporter changed its layout in 0.23: before, each module carries its ``version`` and ``auth``;
 from 0.23, ``auths:`` and ``modules:`` are apart, and the scrape names both (``module=if_mib&auth=egov``).
 :func:`snmp_yml` writes the layout of the version it is given (:func:`installed_version` reads it).
@@ -30,7 +31,8 @@ from network.emit import dump_mapping
 from network.inventory.model import SnmpAccess
 
 SNMP_YML = "snmp.yml"
-MODULE, AUTH = "if_mib", "egov"
+MODULE, IP_MODULE, AUTH = "if_mib", "ip_mib", "egov"
+IF_TABLE, IFX_TABLE = "1.3.6.1.2.1.2.2", "1.3.6.1.2.1.31.1.1"
 BINARIES = ("snmp_exporter", "prometheus-snmp-exporter")  # upstream's name, Debian's
 EXPANDS_ENVIRONMENT = (0, 26, 0)  # --config.expand-environment-variables
 SPLIT_AUTHS = (0, 23, 0)  # auths: apart from modules:
@@ -130,21 +132,18 @@ def _metric(name: str, oid: str, kind: str, help_text: str, indexes: Any, lookup
     return {"name": name, "oid": oid, "type": kind, "help": help_text, "indexes": indexes, "lookups": lookups}
 
 
-def module(timeout: str = "5s") -> dict[str, Any]:
-    """The ``if_mib`` module: what is walked and which metrics come out (without the auth)."""
+def if_mib(timeout: str = "5s") -> dict[str, Any]:
+    """The ``if_mib`` module (without the auth): ifTable and ifXTable walked whole, as upstream's
+    generator walks them: a GETBULK of 25 carries rows of every column, so a device with a few
+    interfaces answers in a handful of PDUs (walking each column apart costs a PDU per column)."""
     metrics = [
         {"name": "sysUpTime", "oid": "1.3.6.1.2.1.1.3", "type": "gauge",
          "help": "Hundredths of a second since the agent (re)started - 1.3.6.1.2.1.1.3"},
         *(_metric(name, oid, kind, text, _IF_INDEX, _IF_NAME)
           for name, oid, kind, text in _INTERFACE_METRICS),
-        _metric("ipAddressStatus", "1.3.6.1.2.1.4.34.1.7", "gauge",
-                "Status of an address (1 preferred, 6 tentative, 7 duplicate)",
-                _ADDRESS_INDEX, _ADDRESS_LOOKUPS),
     ]  # fmt: skip
-    walk = [oid for _, oid, _, _ in _INTERFACE_METRICS] + ["1.3.6.1.2.1.31.1.1.1.1", "1.3.6.1.2.1.4.34.1.3",
-                                                             "1.3.6.1.2.1.4.34.1.7"]  # fmt: skip
     return {
-        "walk": sorted(set(walk), key=lambda oid: tuple(int(p) for p in oid.split("."))),
+        "walk": [IF_TABLE, IFX_TABLE],
         "get": ["1.3.6.1.2.1.1.3.0"],
         "max_repetitions": 25,
         "retries": 1,
@@ -153,17 +152,39 @@ def module(timeout: str = "5s") -> dict[str, Any]:
     }
 
 
+def ip_mib(timeout: str = "5s") -> dict[str, Any]:
+    """The ``ip_mib`` module: every address in IP-MIB's ipAddressTable with its status and interface
+    (dual-stack seen on the wire). Addresses change rarely: its job scrapes less often than if_mib's."""
+    metrics = [
+        _metric("ipAddressStatus", "1.3.6.1.2.1.4.34.1.7", "gauge",
+                "Status of an address (1 preferred, 6 tentative, 7 duplicate)",
+                _ADDRESS_INDEX, _ADDRESS_LOOKUPS),
+    ]  # fmt: skip
+    return {
+        "walk": ["1.3.6.1.2.1.4.34.1.3", "1.3.6.1.2.1.4.34.1.7", "1.3.6.1.2.1.31.1.1.1.1"],
+        "max_repetitions": 25,
+        "retries": 1,
+        "timeout": timeout,
+        "metrics": metrics,
+    }
+
+
+MODULES = {"if_mib": if_mib, "ip_mib": ip_mib}
+
+
 def snmp_yml(access: SnmpAccess, version: tuple[int, int, int], timeout: str = "5s") -> str:
-    """snmp.yml for snmp_exporter ``version`` with the ``if_mib`` module and the inventory's access."""
+    """snmp.yml for snmp_exporter ``version``: the if_mib and ip_mib modules, the inventory's access."""
     snmp_version = 2 if access.version == "2c" else 3
     body: dict[str, Any]
     if version >= SPLIT_AUTHS:
         auth = {"version": snmp_version, **auth_block(access)}
-        body = {"auths": {AUTH: auth}, "modules": {MODULE: module(timeout)}}
+        body = {"auths": {AUTH: auth}, "modules": {name: build(timeout) for name, build in MODULES.items()}}
     else:
-        walk = module(timeout)
-        metrics = walk.pop("metrics")
-        body = {MODULE: {**walk, "version": snmp_version, "auth": auth_block(access), "metrics": metrics}}
+        body = {}
+        for name, build in MODULES.items():
+            walk = build(timeout)
+            metrics = walk.pop("metrics")
+            body[name] = {**walk, "version": snmp_version, "auth": auth_block(access), "metrics": metrics}
     layout = (
         "auths/modules (0.23 and later)"
         if version >= SPLIT_AUTHS
@@ -179,9 +200,9 @@ def snmp_yml(access: SnmpAccess, version: tuple[int, int, int], timeout: str = "
     return dump_mapping(body, header)
 
 
-def scrape_params(version: tuple[int, int, int]) -> dict[str, list[str]]:
+def scrape_params(version: tuple[int, int, int], module: str = MODULE) -> dict[str, list[str]]:
     """The ``/snmp`` parameters Prometheus passes: the module, and from 0.23 the auth by name."""
-    return {"module": [MODULE], "auth": [AUTH]} if version >= SPLIT_AUTHS else {"module": [MODULE]}
+    return {"module": [module], "auth": [AUTH]} if version >= SPLIT_AUTHS else {"module": [module]}
 
 
 def expand(text: str, environ: Mapping[str, str], where: str) -> str:

@@ -170,6 +170,9 @@ class Conditions:
                 raise ConditionsError(
                     f"{where}: link_speed of {link} is {mbits}; it must be a positive Mbit/s"
                 )
+        for pattern, number in self.restarts.items():
+            if number < 0:
+                raise ConditionsError(f"{where}: restarts of {pattern} is {number}; it must not be negative")
         if self.dad_seconds < 0 or self.trial_scale <= 0:
             raise ConditionsError(f"{where}: dad_seconds must not be negative, trial_scale must be positive")
 

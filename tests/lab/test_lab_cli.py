@@ -9,7 +9,7 @@ import pytest
 
 from network.devices.facts import parse_vrp_version
 from network.devices.transport import ConnectionParams, connect
-from tests.helpers import MINIMAL, ROOT, run_egov
+from tests.helpers import MINIMAL, ROOT, copy_inventory, run_egov
 
 LAB_INVENTORY = ROOT / "tests" / "fixtures" / "lab"
 
@@ -120,6 +120,18 @@ def test_bad_conditions_are_refused_before_anything_starts(tmp_path: Path) -> No
     assert not (tmp_path / "lab.json").exists()
     wrong = run_egov("lab", "set", "--rate", "1.5", "--check", cwd=tmp_path)
     assert wrong.returncode == 2 and "between 0 and 1" in wrong.stderr
+
+
+def test_a_restart_is_one_more_restart_number_and_snmp_needs_city_snmp(tmp_path: Path) -> None:
+    restart = run_egov("lab", "set", "--restart", "CTY-A-*", "--check", cwd=tmp_path)
+    assert restart.returncode == 0 and '+    "CTY-A-*": 1' in restart.stdout, restart.stdout
+    assert not (tmp_path / ".egov-lab.control.json").exists()  # --check changed nothing
+    inventory = copy_inventory(LAB_INVENTORY, tmp_path / "lab")
+    result = run_egov("lab", "up", str(inventory), "--snmp", cwd=tmp_path)
+    assert (
+        result.returncode == 2 and "has no snmp: block" in result.stderr and "Traceback" not in result.stderr
+    )
+    assert not (tmp_path / "lab.json").exists()
 
 
 def test_collect_without_a_lab(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -212,7 +212,8 @@ def monitored(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Monitored]:
             [egov, "monitoring", "config", str(inventory), "--out", str(config),
              "--exporter", exporter_url.removeprefix("http://"), "--exporter", down, "--lab", str(lab_json),
              *(arg for host in PROBED for arg in ("--devices", host)),
-             "--snmp-exporter", snmp_exporter, "--scrape-interval", "2s", "--scrape-timeout", "2s"],
+             "--snmp-exporter", snmp_exporter, "--snmp-ip-interval", "2s",
+             "--scrape-interval", "2s", "--scrape-timeout", "2s"],
             check=True, capture_output=True, text=True,
         )  # fmt: skip
         polled = _adjust(config, loaded, fabric, listeners)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -26,8 +28,13 @@ from exporters.snmp import (
     scrape_params,
     snmp_yml,
 )
+from network.inventory import load_inventory
 from network.inventory.model import SnmpAccess
-from tests.helpers import SHANWEI, copy_inventory, run_egov
+from network.lab.device import build_fabric
+from network.lab.server import Lab, run_in_thread, stop_in_thread
+from network.lab.snmp import SnmpSecrets
+from tests.helpers import ROOT, SHANWEI, copy_inventory, run_egov
+from tests.monitoring.conftest import free_port
 
 ACCESS = SnmpAccess(auth="env:T_SNMP_AUTH", priv="env:T_SNMP_PRIV")
 ENV = {"T_SNMP_AUTH": "auth-secret-Value-1", "T_SNMP_PRIV": "priv-secret-Value-2"}
@@ -66,10 +73,12 @@ def test_the_023_layout_has_upstreams_keys() -> None:
     assert set(document) <= UPSTREAM_CONFIG
     auth = document["auths"]["egov"]
     assert set(auth) <= UPSTREAM_AUTH and auth["version"] == 3 and auth["priv_protocol"] == "AES"
-    assert set(document["modules"]["if_mib"]) <= UPSTREAM_MODULE
+    assert set(document["modules"]) == {"if_mib", "ip_mib"}
+    assert all(set(module) <= UPSTREAM_MODULE for module in document["modules"].values())
     assert scrape_params((0, 26, 0)) == {"module": ["if_mib"], "auth": ["egov"]}
     old = yaml.safe_load(snmp_yml(ACCESS, (0, 21, 0)))
-    assert set(old) == {"if_mib"} and old["if_mib"]["version"] == 3 and "auth" in old["if_mib"]
+    assert set(old) == {"if_mib", "ip_mib"}
+    assert all(module["version"] == 3 and "auth" in module for module in old.values())
     assert scrape_params((0, 21, 0)) == {"module": ["if_mib"]}
 
 
@@ -141,3 +150,52 @@ def test_the_launcher_command_refuses_a_missing_secret(tmp_path: Path) -> None:
     done = subprocess.run([egov, "monitoring", "snmp-exporter", str(tmp_path)], capture_output=True,
                           text=True, env=env, timeout=60, check=False)  # fmt: skip
     assert done.returncode == 2 and "T_SNMP_AUTH is not set" in done.stderr, done.stderr
+
+
+def test_the_real_exporter_reads_the_twin_interfaces_and_ipv6_addresses(tmp_path: Path) -> None:
+    """snmp_exporter with our snmp.yml against twin agents: if_mib's lookups give ifName on every
+    interface series, ip_mib's InetAddress index and its two lookups give an IPv6 address its interface."""
+    fabric = build_fabric(load_inventory(ROOT / "tests" / "fixtures" / "lab").inventory)
+    device = fabric.devices["CTY-A-T1-AR-01"]
+    interface = device.running.interfaces["GigabitEthernet0/0/0"]
+    interface.ipv6_enabled, interface.ipv6 = True, ["2001:DB8:8010:9::1/64"]
+    twin = Lab(fabric, "egov", "snmp-config-test-pw", snmp=SnmpSecrets.resolve(ACCESS, ENV))
+    loop, listeners = run_in_thread(twin)
+    listen = f"127.0.0.1:{free_port()}"
+    (tmp_path / SNMP_YML).write_text(snmp_yml(ACCESS, installed_version()), encoding="utf-8")
+    command, fd = exporter_command(tmp_path / SNMP_YML, listen, environ=ENV)
+    exporter = subprocess.Popen(command, pass_fds=() if fd is None else (fd,), env={**os.environ, **ENV},
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        agent = next(f"{e.host}:{e.snmp_port}" for e in listeners if e.hostname == device.hostname)
+        params = "&".join(f"{k}={v[0]}" for k, v in scrape_params(installed_version(), "ip_mib").items())
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(
+                    f"http://{listen}/snmp?{params}&target={agent}", timeout=20
+                ) as got:
+                    addresses = got.read().decode()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.3)
+        interfaces = (
+            urllib.request.urlopen(
+                f"http://{listen}/snmp?{params.replace('ip_mib', 'if_mib')}&target={agent}", timeout=20
+            )
+            .read()
+            .decode()
+        )
+    finally:
+        exporter.terminate()
+        exporter.wait(timeout=20)
+        if fd is not None:
+            os.close(fd)
+        stop_in_thread(twin, loop)
+    wanted = 'ifName="GigabitEthernet0/0/0",ipAddressAddr="2001:0DB8:8010:0009:0000:0000:0000:0001"} 1'
+    assert wanted in addresses, addresses
+    speeds = [line for line in interfaces.splitlines() if line.startswith("ifHighSpeed{")]
+    assert speeds and all('ifName="' in line for line in speeds)
+    assert len(speeds) == len(device.running.interfaces)
