@@ -45,6 +45,22 @@ def test_the_inventory_model_is_the_base_of_the_core(path: Path) -> None:
     assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
 
 
+@pytest.mark.parametrize("path", _modules("network/lab"), ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_lab_never_imports_the_drivers(path: Path) -> None:
+    # The twin is reached like any device (SSH, SNMP); from network.devices it takes only the name
+    # helpers and the credential references (its SNMP agents resolve city.snmp as managers do).
+    allowed = {"network.devices.names", "network.devices.transport"}
+    bad = {n for n in _imports(path) if n.startswith("network.devices") and n not in allowed}
+    assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
+
+
+def test_the_command_starts_without_loading_pysnmp() -> None:
+    # ... nor pysnmp: only the lab's agents use it.
+    code = "import sys, egov.cli; print(sorted({'pysnmp', 'pyasn1'} & set(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
 def test_the_command_holds_no_domain_logic() -> None:
     # A thin layer: no YAML parsing, no pydantic models, no address arithmetic in egov/.
     for path in _modules("egov"):
