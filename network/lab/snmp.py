@@ -208,7 +208,7 @@ class SnmpAgents:
         for number, (hostname, device) in enumerate(self.fabric.devices.items()):
             host = (addresses or {}).get(hostname, self.host)
             sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            # no SO_REUSEADDR: on UDP it lets the kernel hand one ephemeral port to two devices
             sock.bind((host, self.port if self.per_device_address else 0))
             sock.setblocking(False)
             domain = (*udp.DOMAIN_NAME, number + 1)

@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -24,7 +25,7 @@ from network.lab.device import Fabric, build_fabric
 from network.lab.render import sys_descr, version
 from network.lab.server import Lab, Listener, run_in_thread, stop_in_thread
 from network.lab.snmp import SnmpSecrets
-from tests.helpers import ROOT
+from tests.helpers import ROOT, SHANWEI
 
 PASSWORD = "snmp-lab-password"
 AUTH, PRIV, COMMUNITY = "snmp-auth-key-1", "snmp-priv-key-2", "lab-community-3"
@@ -253,3 +254,24 @@ def test_secrets_are_references_and_never_shown() -> None:
     assert AUTH not in repr(SECRETS) and PRIV not in repr(SECRETS)
     with pytest.raises(ValueError, match="at least 8"):
         SnmpSecrets.resolve(ACCESS, {"T_AUTH": "short", "T_PRIV": PRIV})
+
+
+def test_one_process_serves_the_whole_shanwei_twin() -> None:
+    """Every Shanwei device (868) on its own UDP port of one engine, each answering with its own name:
+    no two agents share a port (as SO_REUSEADDR on UDP would let the kernel do)."""
+    fabric = build_fabric(load_inventory(SHANWEI).inventory)
+    twin = Lab(fabric, "egov", PASSWORD, snmp=SECRETS)
+    loop, listeners = run_in_thread(twin)
+    try:
+        assert len({listener.snmp_port for listener in listeners}) == len(listeners) == len(fabric.devices)
+
+        def name(listener: Listener) -> tuple[str, str]:
+            answer = snmp("snmpget", listener, "1.3.6.1.2.1.1.5.0", timeout=10)
+            return listener.hostname, answer.rsplit("STRING: ", 1)[-1].strip().strip('"')
+
+        with ThreadPoolExecutor(16) as pool:
+            answers = dict(pool.map(name, listeners))
+    finally:
+        stop_in_thread(twin, loop)
+    wrong = {host: got for host, got in answers.items() if host != got}
+    assert not wrong, f"{len(wrong)} agents answered for another device, e.g. {next(iter(wrong.items()))}"
