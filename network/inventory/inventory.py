@@ -10,6 +10,7 @@ from typing import TypeVar
 
 from network.inventory.locate import Locator
 from network.inventory.model import (
+    CdnEdge,
     City,
     Department,
     Device,
@@ -17,9 +18,12 @@ from network.inventory.model import (
     Level,
     Link,
     Milestone,
+    Resolver,
     Site,
     System,
     Tier,
+    Website,
+    Zone,
 )
 from network.inventory.refs import NodeRef
 
@@ -80,6 +84,10 @@ class Inventory:
     links: tuple[Link, ...] = ()
     systems: tuple[System, ...] = ()
     milestones: tuple[Milestone, ...] = ()
+    websites: tuple[Website, ...] = ()
+    zones: tuple[Zone, ...] = ()
+    resolvers: tuple[Resolver, ...] = ()
+    cdn_edges: tuple[CdnEdge, ...] = ()
     broken: Mapping[str, frozenset[str]] = field(default_factory=dict)
     unreadable: frozenset[str] = frozenset()
 
@@ -104,6 +112,23 @@ class Inventory:
     def system_by_id(self) -> dict[str, System]:
         """Systems by id."""
         return _index(self.systems, lambda s: s.id)
+
+    @cached_property
+    def website_by_id(self) -> dict[str, Website]:
+        """Websites by id."""
+        return _index(self.websites, lambda w: w.id)
+
+    def zone_of(self, name: str) -> Zone | None:
+        """The most specific declared zone that holds DNS ``name`` (None: no zone does)."""
+        name = name.rstrip(".").lower()
+        best: Zone | None = None
+        for zone in self.zones:
+            apex = zone.name.rstrip(".")
+            if (name == apex or name.endswith("." + apex)) and (
+                best is None or len(apex) > len(best.name.rstrip("."))
+            ):
+                best = zone
+        return best
 
     @cached_property
     def tier_targets(self) -> dict[Tier, int]:

@@ -16,7 +16,20 @@ from pydantic import BaseModel, ValidationError
 
 from network.inventory.findings import Finding, Severity
 from network.inventory.inventory import Inventory
-from network.inventory.model import City, Department, Device, Entity, Link, Milestone, Site, System
+from network.inventory.model import (
+    CdnEdge,
+    City,
+    Department,
+    Device,
+    Entity,
+    Link,
+    Milestone,
+    Resolver,
+    Site,
+    System,
+    Website,
+    Zone,
+)
 from network.inventory.refs import NodeRef
 from network.inventory.schema_errors import findings_from_validation
 from network.inventory.source import read_source
@@ -64,6 +77,10 @@ FILE_KINDS: tuple[FileKind, ...] = (
     FileKind("links", Link),
     FileKind("systems", System),
     FileKind("milestones", Milestone),
+    FileKind("websites", Website),
+    FileKind("zones", Zone),
+    FileKind("resolvers", Resolver),
+    FileKind("cdn_edges", CdnEdge),
 )
 
 # Files other parts of the toolkit keep in an inventory directory; the loader leaves them alone.
@@ -105,6 +122,10 @@ def load_inventory(root: Path) -> LoadResult:
         links=tuple(records["links"]),
         systems=tuple(records["systems"]),
         milestones=tuple(records["milestones"]),
+        websites=tuple(records["websites"]),
+        zones=tuple(records["zones"]),
+        resolvers=tuple(records["resolvers"]),
+        cdn_edges=tuple(records["cdn_edges"]),
         broken=broken,
         unreadable=frozenset(unreadable),
     )

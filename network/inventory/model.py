@@ -486,6 +486,121 @@ class System(Entity):
         return self.id
 
 
+# --- services: websites, DNS zones, resolvers, CDN edges ------------------------------------------
+
+DnsName = Annotated[
+    str,
+    BeforeValidator(lambda v: v.strip().lower() if isinstance(v, str) else v),
+    StringConstraints(
+        max_length=254,
+        pattern=r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?\.?$",
+    ),
+]
+"""A fully qualified domain name, lower case (the trailing dot is optional)."""
+
+
+class Audience(StrEnum):
+    """Who a website serves: the public Internet, or the extranet's users."""
+
+    PUBLIC = "public"
+    EXTRANET = "extranet"
+
+
+class DualStack(Node):
+    """Mixin: ``ipv4`` and ``ipv6`` fields, each of its own family."""
+
+    @model_validator(mode="after")
+    def _family_per_field(self) -> Any:
+        for field, version in (("ipv4", 4), ("ipv6", 6)):
+            value = getattr(self, field, None)
+            if value is not None and value.version != version:
+                raise ValueError(f"{field}: {value} is not an IPv{version} address")
+        return self
+
+    def addresses(self) -> tuple[Any, ...]:
+        """The declared addresses, IPv4 first."""
+        return tuple(a for a in (getattr(self, "ipv4", None), getattr(self, "ipv6", None)) if a is not None)
+
+
+class NameServer(DualStack):
+    """An authoritative name server of a zone: its name and an address per family (either may be absent)."""
+
+    name: DnsName
+    ipv4: Address | None = None
+    ipv6: Address | None = None
+
+
+class Zone(Entity):
+    """A DNS zone the city serves (RFC 1035), its authoritative servers and the parent that delegates it.
+
+    ``primary`` takes dynamic updates (RFC 2136) signed with the TSIG key ``update_key`` references;
+    ``parent_servers`` are the parent zone's servers (the province's), asked for the delegation and its glue.
+    """
+
+    id: Id
+    name: DnsName
+    primary: DnsName
+    servers: tuple[NameServer, ...] = Field(min_length=1)
+    parent_servers: tuple[NameServer, ...] = ()
+    contact: DnsName = Field(default="hostmaster", description="SOA RNAME, relative to the zone or absolute")
+    ttl: int = Field(default=3600, ge=60, le=86400)
+    update_key: CredentialRef | None = Field(
+        default=None, description="the TSIG key's secret (base64) as a reference, for dynamic updates"
+    )
+
+    @property
+    def key(self) -> str:
+        return self.id
+
+
+class Website(Entity, DualStack):
+    """A website (门户网站, a department's site, the service hall's) and the system that serves it.
+
+    A site served by a system that runs on the cloud takes its addresses from the lock (the system's
+    ``web`` host); any other site declares ``ipv4``/``ipv6`` here (no ``ipv6``: an IPv4-only site).
+    """
+
+    id: Id
+    name: Name
+    host: DnsName
+    department: Id
+    system: Id | None = None
+    audience: Audience = Audience.PUBLIC
+    cdn: bool = Field(default=False, description="served through the city's CDN edges")
+    ipv4: Address | None = None
+    ipv6: Address | None = None
+
+    @property
+    def key(self) -> str:
+        return self.id
+
+
+class Resolver(Entity, DualStack):
+    """A recursive resolver of the extranet (what users' machines ask)."""
+
+    id: Id
+    site: Id
+    ipv4: Address | None = None
+    ipv6: Address | None = None
+
+    @property
+    def key(self) -> str:
+        return self.id
+
+
+class CdnEdge(Entity, DualStack):
+    """An edge node of the city's content delivery network (a caching proxy in front of the origins)."""
+
+    id: Id
+    site: Id
+    ipv4: Address | None = None
+    ipv6: Address | None = None
+
+    @property
+    def key(self) -> str:
+        return self.id
+
+
 # --- milestones -------------------------------------------------------------------------------
 
 

@@ -76,6 +76,10 @@ class Builder:
     departments: list[Record] = field(default_factory=list)
     systems: list[Record] = field(default_factory=list)
     milestones: list[Record] = field(default_factory=list)
+    websites: list[Record] = field(default_factory=list)
+    zones: list[Record] = field(default_factory=list)
+    resolvers: list[Record] = field(default_factory=list)
+    cdn_edges: list[Record] = field(default_factory=list)
     _mgmt_v4: Iterator[Any] = field(default_factory=lambda: iter(_MGMT_V4.hosts()))
     _mgmt_v6: int = 0
     _lan_v4: int = 0
@@ -462,6 +466,7 @@ def generate_city(profile: CityProfile, seed: int) -> GeneratedInventory:
         _county(b, county, city_id, cores, profile)
     _departments(b, profile, city_id, 150)
     _milestones(b, {system["name"]: system["id"] for system in b.systems})
+    _services(b, profile, city_id)
     city = {
         "name": profile.name,
         "code": profile.code,
@@ -528,11 +533,85 @@ def generate_province(seed: int, systems_per_city: int = 500) -> GeneratedInvent
 
 
 def _files(b: Builder) -> dict[str, list[Record]]:
-    return {
+    files = {
         "sites": b.sites,
         "departments": b.departments,
         "devices": b.devices,
         "links": b.links,
         "systems": b.systems,
         "milestones": b.milestones,
+        "websites": b.websites,
+        "zones": b.zones,
+        "resolvers": b.resolvers,
+        "cdn_edges": b.cdn_edges,
     }
+    return {kind: records for kind, records in files.items() if records}
+
+
+# The city's DNS and web services sit in the cloud node's shared project: its services zone
+# (192.0.2.120/29, 2001:db8:e000:2::/64) holds the name servers and resolvers, its DMZ the CDN edges.
+_NAME_SERVERS = (("ns1", "192.0.2.121", "2001:db8:e000:2::53"), ("ns2", "192.0.2.122", "2001:db8:e000:2::54"))
+_RESOLVERS = (("r1", "192.0.2.123", "2001:db8:e000:2::1:53"), ("r2", "192.0.2.124", "2001:db8:e000:2::2:53"))
+# The parent zone's servers are the province's (documentation addresses outside the city's plan).
+_PARENT_SERVERS = (
+    {"name": "ns1.gov.example", "ipv4": "203.0.113.253", "ipv6": "2001:db8:f53::1"},
+    {"name": "ns2.gov.example", "ipv4": "203.0.113.254", "ipv6": "2001:db8:f53::2"},
+)
+_WEBSITE_NAMES = {"sw-zfb": ("www", "汕尾市人民政府门户网站"), "sw-zsj": ("zwfw", "汕尾市政务服务网")}
+
+
+def _services(b: Builder, profile: CityProfile, city_id: str) -> None:
+    """Zones, resolvers, CDN edges and a website per city department (task 4: DNS, websites and CDN)."""
+    domain = f"{profile.key}.gov.example"
+    for zone_id, name in ((f"{profile.key}-public", domain), (f"{profile.key}-sys", "sys.gov.example")):
+        b.zones.append(
+            {
+                "id": zone_id,
+                "name": name,
+                "primary": f"ns1.{domain}",
+                "servers": [
+                    {"name": f"{ns}.{domain}", "ipv4": v4, "ipv6": v6} for ns, v4, v6 in _NAME_SERVERS
+                ],
+                "parent_servers": list(_PARENT_SERVERS),
+                "update_key": "env:EGOV_DNS_TSIG",
+            }
+        )
+    for key, v4, v6 in _RESOLVERS:
+        b.resolvers.append({"id": f"{profile.key}-dns-{key}", "site": city_id, "ipv4": v4, "ipv6": v6})
+    counties = [c.key for c in profile.counties][:4]
+    for n, county in enumerate(counties, start=1):
+        b.cdn_edges.append(
+            {
+                "id": f"{county}-cdn",
+                "site": county,
+                "ipv4": f"192.0.2.{112 + n}",
+                "ipv6": f"2001:db8:e000:1::e:{n}",
+            }
+        )
+    systems: dict[str, list[Record]] = {}
+    for system in b.systems:
+        systems.setdefault(system["department"], []).append(system)
+    for department in b.departments:
+        if department["site"] != city_id:
+            continue
+        key = str(department["id"])
+        label, title = _WEBSITE_NAMES.get(
+            key, (key.removeprefix(f"{profile.key}-"), f"{department['name']}网站")
+        )
+        record: Record = {"id": f"{key}-web", "name": title, "host": f"{label}.{domain}", "department": key}
+        portal = next(
+            (
+                s
+                for s in systems.get(key, ())
+                if "网站" in s["name"] or s["name"].endswith("政务服务管理平台")
+            ),
+            None,
+        )
+        if portal is not None and portal["migration"]["target"] == "cloud":
+            record["system"] = portal["id"]
+        else:  # still in the department's own room, IPv4 only: what the IPv6 indicators count against
+            lan = IPv4Network(str(department["lans"][0]))
+            record["ipv4"] = str(lan.network_address + 5)
+        if key in _WEBSITE_NAMES:
+            record["cdn"] = True
+        b.websites.append(record)

@@ -14,6 +14,7 @@ from network.inventory.rules import (
     milestones,
     platforms,
     references,
+    services,
     tiers,
     uniqueness,
 )
@@ -30,6 +31,7 @@ CHECKS: tuple[Check, ...] = (
     addresses.check,
     platforms.check,
     milestones.check,
+    services.check,
 )
 
 

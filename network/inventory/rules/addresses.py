@@ -7,6 +7,7 @@ from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network
 
 from network.inventory.findings import Finding
 from network.inventory.inventory import Inventory
+from network.inventory.model import CdnEdge, Resolver, Website
 from network.inventory.refs import NodeRef
 
 _Value = IPv4Address | IPv6Address | IPv4Network | IPv6Network
@@ -51,6 +52,7 @@ def check(inv: Inventory) -> Iterator[Finding]:
                         f"private network {network.id}",
                     )
                 )
+    items.extend(_service_addresses(inv))
     for value, at, what in items:
         aggregates = families[value.version]
         if not aggregates.holds(value):
@@ -60,3 +62,22 @@ def check(inv: Inventory) -> Iterator[Finding]:
                 at,
                 hint="use an address from city.yaml `aggregates`, or declare the block there",
             )
+
+
+def _service_addresses(inv: Inventory) -> Iterator[tuple[_Value, NodeRef, str]]:
+    """Websites', resolvers', CDN edges' and name servers' own addresses (not the parent's servers)."""
+    records: list[tuple[str, tuple[Website | Resolver | CdnEdge, ...]]] = [
+        ("website", inv.websites),
+        ("resolver", inv.resolvers),
+        ("CDN edge", inv.cdn_edges),
+    ]
+    for kind, group in records:
+        for record in group:
+            for field in ("ipv4", "ipv6"):
+                if (value := getattr(record, field)) is not None:
+                    yield value, record.at.child(field), f"{kind} {record.id}"
+    for zone in inv.zones:
+        for i, server in enumerate(zone.servers):
+            for field in ("ipv4", "ipv6"):
+                if (value := getattr(server, field)) is not None:
+                    yield value, zone.at.child("servers", i, field), f"name server {server.name}"

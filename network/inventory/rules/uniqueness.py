@@ -49,6 +49,10 @@ def check(inv: Inventory) -> Iterator[Finding]:
         ("link", inv.links),
         ("system", inv.systems),
         ("milestone", inv.milestones),
+        ("website", inv.websites),
+        ("zone", inv.zones),
+        ("resolver", inv.resolvers),
+        ("CDN edge", inv.cdn_edges),
     ):
         yield from _repeats(records, lambda r: r.key, lambda r: r.at.child("id"), "U001", f"{kind} id", hint)
     networks = [
