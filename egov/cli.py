@@ -27,6 +27,7 @@ from egov.plan_cli import app as plan_app
 from egov.playbook_cli import app as playbook_app
 from egov.rollout_cli import app as rollout_app
 from egov.rollout_cli import render_command
+from egov.services_cli import dns_app, ipv6_app
 from network.addressing.policy import policy_schema
 from network.inventory import InventoryNotFound
 from network.inventory.findings import RULES
@@ -60,6 +61,8 @@ app.add_typer(migrate_app, name="migrate")
 app.add_typer(exporter_app, name="exporter")
 app.add_typer(monitoring_app, name="monitoring")
 app.add_typer(cloud_app, name="cloud")
+app.add_typer(dns_app, name="dns")
+app.add_typer(ipv6_app, name="ipv6")
 app.command("render")(render_command)
 
 

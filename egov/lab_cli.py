@@ -23,10 +23,15 @@ from network.lab.files import (
     LOGFILE,
     PASSWORD_VARIABLE,
     PIDFILE,
+    SERVICES_DIR,
+    SERVICES_JSON,
+    SERVICES_LOGFILE,
+    SERVICES_PIDFILE,
     SYSTEMS_DIR,
     SYSTEMS_JSON,
     SYSTEMS_LOGFILE,
     SYSTEMS_PIDFILE,
+    TSIG_VARIABLE,
 )
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -49,6 +54,10 @@ def _running_pid(directory: Path, pidfile: str = PIDFILE, marker: bytes = b"netw
 
 def _systems_pid(directory: Path) -> int | None:
     return _running_pid(directory, SYSTEMS_PIDFILE, b"network.lab.systems.serve")
+
+
+def _services_pid(directory: Path) -> int | None:
+    return _running_pid(directory, SERVICES_PIDFILE, b"network.lab.services.serve")
 
 
 @app.command("up")
@@ -95,22 +104,30 @@ def up_command(  # noqa: PLR0913, PLR0917 - typer: each option is one of the lab
     snmp_port: Annotated[
         int, typer.Option("--snmp-port", help="SNMP's shared UDP port with --per-device-address")
     ] = 1161,
+    services: Annotated[
+        bool,
+        typer.Option(
+            "--services", help="also the city's DNS (knot, unbound) and websites (nginx) (docs/services.md)"
+        ),
+    ] = False,
 ) -> None:
     """Start the twin of INVENTORY_DIR; lab.json here says where each device answers (never the password).
 
-    With --systems, sample business systems too; systems-lab.json says where they are.
+    With --systems, sample business systems too; systems-lab.json says where they are. With
+    --services, the city's zones, resolvers, websites and CDN edges; services-lab.json maps them.
     """
     here = Path.cwd()
     if not (inventory / "city.yaml").exists():
         error(f"{inventory} is not an inventory directory", "give a directory like inventories/shanwei")
         raise typer.Exit(EXIT_USAGE)
-    if no_devices and not systems:
-        error("--no-devices leaves nothing to start", "add --systems, or drop --no-devices")
+    if no_devices and not systems and not services:
+        error("--no-devices leaves nothing to start", "add --systems or --services, or drop --no-devices")
         raise typer.Exit(EXIT_USAGE)
     readable_inventory(inventory)  # before anything starts: a file that cannot be read ends it here
     for running, what in (
         (None if no_devices else _running_pid(here), "lab"),
         (_systems_pid(here) if systems else None, "systems lab"),
+        (_services_pid(here) if services else None, "services lab"),
     ):
         if running is not None:
             error(f"a {what} started from {here} is running (pid {running})", "stop it with `egov lab down`")
@@ -134,6 +151,8 @@ def up_command(  # noqa: PLR0913, PLR0917 - typer: each option is one of the lab
         processes.append(
             _start_systems(inventory, tuple(system or ()), megabytes, env, detach, here, processes)
         )
+    if services:
+        processes.append(_start_services(inventory, env, detach, here, processes))
     if detach:
         pids = ", ".join(str(p.pid) for p in processes)
         plain(f"running in the background (pid {pids}); stop with `egov lab down`")
@@ -263,6 +282,36 @@ def _start_systems(
     return process
 
 
+def _start_services(
+    inventory: Path, env: dict[str, str], detach: bool, here: Path, started: list[subprocess.Popen[str]]
+) -> subprocess.Popen[str]:
+    import base64  # noqa: PLC0415
+
+    if not env.get(TSIG_VARIABLE):
+        secret = base64.b64encode(secrets.token_bytes(32)).decode()
+        env[TSIG_VARIABLE] = f"hmac-sha256:egov-update:{secret}"
+        plain(f"{TSIG_VARIABLE} was not set; the lab's TSIG key for this run (shown once):")
+        plain(f"  export {TSIG_VARIABLE}={env[TSIG_VARIABLE]}")
+    command = [
+        sys.executable, "-m", "network.lab.services.serve", str(inventory.resolve()),
+        "--dir", str(here / SERVICES_DIR), "--json", str(here / SERVICES_JSON),
+        "--pidfile", str(here / SERVICES_PIDFILE),
+    ]  # fmt: skip
+    (here / SERVICES_JSON).unlink(missing_ok=True)
+    process = _spawn(command, env, detach, here / SERVICES_LOGFILE)
+    try:
+        document = _wait_for_lab(here / SERVICES_JSON, process, here / SERVICES_LOGFILE)
+    except typer.Exit:
+        for other in started:
+            other.send_signal(signal.SIGTERM)
+        raise
+    plain(
+        f"services lab of {inventory}: {len(document['dns'])} DNS and {len(document['web'])} web listeners "
+        f"on loopback; the map in {here / SERVICES_JSON}"
+    )
+    return process
+
+
 def _wait_all(processes: list[subprocess.Popen[str]]) -> None:
     try:
         while all(p.poll() is None for p in processes):
@@ -302,12 +351,19 @@ def down_command() -> None:
     """Stop the labs started from the current directory (and only those): devices and systems."""
     here = Path.cwd()
     running = [
-        (pid, name) for pid, name in ((_running_pid(here), "lab"), (_systems_pid(here), "systems lab")) if pid
+        (pid, name)
+        for pid, name in (
+            (_running_pid(here), "lab"),
+            (_systems_pid(here), "systems lab"),
+            (_services_pid(here), "services lab"),
+        )
+        if pid
     ]
     if not running:
         error(f"no lab started from {here} is running", "start one with `egov lab up INVENTORY_DIR --detach`")
         (here / PIDFILE).unlink(missing_ok=True)
         (here / SYSTEMS_PIDFILE).unlink(missing_ok=True)
+        (here / SERVICES_PIDFILE).unlink(missing_ok=True)
         raise typer.Exit(EXIT_FINDINGS)
     for pid, _ in running:
         os.kill(pid, signal.SIGTERM)
@@ -319,7 +375,7 @@ def down_command() -> None:
 
 
 def _alive_lab(here: Path, pid: int) -> bool:
-    return pid in (_running_pid(here), _systems_pid(here))
+    return pid in (_running_pid(here), _systems_pid(here), _services_pid(here))
 
 
 def _start_conditions(conditions: Path | None, authorized_keys: Path | None) -> Conditions:
@@ -445,6 +501,93 @@ def set_command(  # noqa: PLR0913, PLR0917 - typer: each option is one condition
     assert pid is not None
     os.kill(pid, signal.SIGHUP)
     plain(f"the lab (pid {pid}) took the new conditions")
+
+
+def _service_target(loaded: Any, target: str, inventory: Path) -> tuple[str, tuple[str, ...], str]:
+    """What ``target`` names in the services lab: (kind, its conditions, its key)."""
+    from network.lab.services.lab import EDGE_CONDITIONS, NAMESERVER_CONDITIONS, SITE_CONDITIONS  # noqa: PLC0415
+
+    name = target.rstrip(".").lower()
+    if name in {w.host.rstrip(".") for w in loaded.websites}:
+        return "sites", SITE_CONDITIONS, name
+    if name in {s.name.rstrip(".") for z in loaded.zones for s in z.servers}:
+        return "nameservers", NAMESERVER_CONDITIONS, name
+    if target in {e.id for e in loaded.cdn_edges}:
+        return "edges", EDGE_CONDITIONS, target
+    error(
+        f"{target}: not a website host, name server or CDN edge of {inventory}",
+        "see websites.yaml, zones.yaml and cdn_edges.yaml",
+    )
+    raise typer.Exit(EXIT_USAGE)
+
+
+@app.command("set-service")
+def set_service_command(
+    target: Annotated[str, typer.Argument(help="a website host, a name server's name, or a CDN edge id")],
+    condition: Annotated[
+        str,
+        typer.Argument(
+            help="no-aaaa, v6-down, v6-content, v6-slow (websites); no-ipv6 (name servers); v6-down (edges)"
+        ),
+    ],
+    clear: Annotated[bool, typer.Option("--clear", help="remove this condition instead")] = False,
+    check: Annotated[bool, typer.Option("--check", help="show the change; change nothing")] = False,
+) -> None:
+    """Break (or mend) one thing in the running services lab; it applies the change at once (SIGHUP)."""
+    from network.lab.services.lab import ServicesConditions, ServicesLabError  # noqa: PLC0415
+
+    here = Path.cwd()
+    pid = _services_pid(here)
+    if pid is None and not check:
+        error(
+            f"no services lab started from {here} is running",
+            "start one with `egov lab up INVENTORY --services --detach`",
+        )
+        raise typer.Exit(EXIT_FINDINGS)
+    try:
+        lab = json.loads((here / SERVICES_JSON).read_text(encoding="utf-8"))
+        inventory = Path(lab["inventory"])
+    except (OSError, ValueError, KeyError) as problem:
+        error(
+            f"{here / SERVICES_JSON}: cannot be read ({problem})", "start the services lab in this directory"
+        )
+        raise typer.Exit(EXIT_USAGE) from None
+    from network.inventory import load_inventory  # noqa: PLC0415
+
+    loaded = load_inventory(inventory).inventory
+    kind, allowed, name = _service_target(loaded, target, inventory)
+    if condition not in allowed:
+        error(f"{condition}: not a condition for {target}", f"use one of {', '.join(allowed)}")
+        raise typer.Exit(EXIT_USAGE)
+    control = here / SERVICES_DIR / "conditions.json"
+    try:
+        current = ServicesConditions.from_json(
+            json.loads(control.read_text(encoding="utf-8")) if control.exists() else {}, str(control)
+        )
+    except (ServicesLabError, ValueError) as problem:
+        error(str(problem), "remove the file to start without conditions")
+        raise typer.Exit(EXIT_USAGE) from None
+    wanted = ServicesConditions.from_json(current.to_json())
+    held = set(getattr(wanted, kind).get(name, []))
+    held = held - {condition} if clear else held | {condition}
+    getattr(wanted, kind)[name] = sorted(held)
+    before = json.dumps(current.to_json(), indent=2, sort_keys=True).splitlines()
+    after = json.dumps(wanted.to_json(), indent=2, sort_keys=True).splitlines()
+    import difflib  # noqa: PLC0415
+
+    changes = list(difflib.unified_diff(before, after, str(control), str(control), lineterm=""))
+    for line in changes:
+        plain(line)
+    if not changes:
+        plain("no change")
+    if check or not changes:
+        return
+    from network.textfiles import write_files  # noqa: PLC0415
+
+    write_files(control.parent, {control.name: json.dumps(wanted.to_json(), indent=2, sort_keys=True) + "\n"})
+    assert pid is not None
+    os.kill(pid, signal.SIGHUP)
+    plain(f"the services lab (pid {pid}) takes the new conditions")
 
 
 @app.command("collect")

@@ -105,3 +105,21 @@ def test_one_change_transaction() -> None:
         text = path.read_text(encoding="utf-8")
         for call in ("driver.commit(", "driver.confirm(", "driver.rollback(", ".rollback_to("):
             assert call not in text, f"{path.relative_to(ROOT)} calls {call} outside transaction.py"
+
+
+@pytest.mark.parametrize("path", _modules("network/services"), ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_services_know_the_plan_not_the_labs(path: Path) -> None:
+    # DNS as code and the IPv6 prober read the inventory, the address lock and the transport's safety
+    # check; the services lab builds on them, never the other way round.
+    allowed = ("network.inventory", "network.addressing", "network.services", "network.validation")
+    bad = {
+        n for n in _imports(path)
+        if n.startswith("network.") and not n.startswith(allowed) and n != "network.devices.transport"
+    }  # fmt: skip
+    assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
+
+
+def test_the_command_starts_without_loading_dnspython() -> None:
+    code = "import sys, egov.cli; print(sorted(m for m in sys.modules if m == 'dns' or m.startswith('dns.')))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
