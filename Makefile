@@ -44,6 +44,9 @@ demo: $(STAMP)
 	@echo "== 7. Monitoring: the exporter, Prometheus's rules and alerts on the twin and the programme so far"
 	scripts/demo_monitoring.sh $(INVENTORY)
 	@echo
+	@echo "== 7b. DNS, websites and CDN over IPv6: zone files as code, every site scored on the services lab"
+	scripts/demo_services.sh $(INVENTORY)
+	@echo
 	@echo "== 8. A broken copy, to show what an engineer sees (expected to fail)"
 	rm -rf out/demo-broken && mkdir -p out && cp -r $(INVENTORY) out/demo-broken
 	sed -i '0,/capacity: 1G/s//capacity: 100M/' out/demo-broken/links.yaml

@@ -58,6 +58,7 @@ def test_serials_only_go_up() -> None:
 
 def test_egov_dns_zones_check_write_and_a_change(tmp_path: Path) -> None:
     inventory = copy_inventory(SHANWEI, tmp_path / "inv")
+    shutil.rmtree(inventory / "dns")  # as before the city's first `egov dns zones`
     first = run_egov("dns", "zones", str(inventory), "--check")
     assert first.returncode == 1 and "+$ORIGIN sw.gov.example." in first.stdout
     assert not (inventory / "dns").exists()  # --check changed nothing
@@ -89,6 +90,7 @@ def test_a_damaged_zone_file_is_named_and_nothing_is_written(
     tmp_path: Path, text: str | bytes, says: str
 ) -> None:
     inventory = copy_inventory(SHANWEI, tmp_path / "inv")
+    shutil.rmtree(inventory / "dns")
     (inventory / "dns").mkdir()
     damaged = inventory / "dns" / "sw.gov.example.zone"
     damaged.write_bytes(text.encode() if isinstance(text, str) else text)
@@ -107,3 +109,9 @@ def test_an_inventory_with_errors_is_refused(tmp_path: Path) -> None:
     run = run_egov("dns", "zones", str(inventory))
     assert run.returncode == 1
     assert "websites.yaml" in run.stdout and "N001" in run.stdout and "Traceback" not in run.stderr
+
+
+def test_the_committed_shanwei_zone_files_are_current() -> None:
+    run = run_egov("dns", "zones", str(SHANWEI), "--check")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.stdout.count("unchanged") == 2
