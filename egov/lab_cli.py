@@ -425,6 +425,20 @@ def _write_control(directory: Path, conditions: Conditions) -> None:
     write_files(directory, {CONTROL_FILE: json.dumps(conditions.to_json(), indent=2, sort_keys=True) + "\n"})
 
 
+def _show_change(control: Path, before: Any, after: Any) -> bool:
+    """Print the control file's diff (or "no change"); True when there is a change."""
+    import difflib  # noqa: PLC0415
+
+    old = json.dumps(before, indent=2, sort_keys=True).splitlines()
+    new = json.dumps(after, indent=2, sort_keys=True).splitlines()
+    changes = list(difflib.unified_diff(old, new, str(control), str(control), lineterm=""))
+    for line in changes:
+        plain(line)
+    if not changes:
+        plain("no change")
+    return bool(changes)
+
+
 @app.command("set")
 def set_command(  # noqa: PLR0913, PLR0917 - typer: each option is one condition of the lab
     fault: Annotated[
@@ -486,16 +500,7 @@ def set_command(  # noqa: PLR0913, PLR0917 - typer: each option is one condition
     except ConditionsError as problem:
         error(str(problem), "see `egov lab set --help` and docs/lab.md")
         raise typer.Exit(EXIT_USAGE) from None
-    before = json.dumps(current.to_json(), indent=2, sort_keys=True).splitlines()
-    after_lines = json.dumps(wanted.to_json(), indent=2, sort_keys=True).splitlines()
-    import difflib  # noqa: PLC0415
-
-    changes = list(difflib.unified_diff(before, after_lines, str(control), str(control), lineterm=""))
-    for line in changes:
-        plain(line)
-    if not changes:
-        plain("no change")
-    if check or not changes:
+    if not _show_change(control, current.to_json(), wanted.to_json()) or check:
         return
     _write_control(here, wanted)
     assert pid is not None
@@ -571,16 +576,7 @@ def set_service_command(
     held = set(getattr(wanted, kind).get(name, []))
     held = held - {condition} if clear else held | {condition}
     getattr(wanted, kind)[name] = sorted(held)
-    before = json.dumps(current.to_json(), indent=2, sort_keys=True).splitlines()
-    after = json.dumps(wanted.to_json(), indent=2, sort_keys=True).splitlines()
-    import difflib  # noqa: PLC0415
-
-    changes = list(difflib.unified_diff(before, after, str(control), str(control), lineterm=""))
-    for line in changes:
-        plain(line)
-    if not changes:
-        plain("no change")
-    if check or not changes:
+    if not _show_change(control, current.to_json(), wanted.to_json()) or check:
         return
     from network.textfiles import write_files  # noqa: PLC0415
 

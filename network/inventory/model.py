@@ -575,30 +575,25 @@ class Website(Entity, DualStack):
         return self.id
 
 
-class Resolver(Entity, DualStack):
+class SiteService(Entity, DualStack):
+    """A service node at a site, with an address per family (a resolver, a CDN edge)."""
+
+    id: Id
+    site: Id
+    ipv4: Address | None = None
+    ipv6: Address | None = None
+
+    @property
+    def key(self) -> str:
+        return self.id
+
+
+class Resolver(SiteService):
     """A recursive resolver of the extranet (what users' machines ask)."""
 
-    id: Id
-    site: Id
-    ipv4: Address | None = None
-    ipv6: Address | None = None
 
-    @property
-    def key(self) -> str:
-        return self.id
-
-
-class CdnEdge(Entity, DualStack):
+class CdnEdge(SiteService):
     """An edge node of the city's content delivery network (a caching proxy in front of the origins)."""
-
-    id: Id
-    site: Id
-    ipv4: Address | None = None
-    ipv6: Address | None = None
-
-    @property
-    def key(self) -> str:
-        return self.id
 
 
 # --- milestones -------------------------------------------------------------------------------
