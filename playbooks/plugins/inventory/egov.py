@@ -45,11 +45,6 @@ options:
       - name: EGOV_LAB_JSON
 """
 
-_FILES = re.compile(
-    r"^(city|sites|departments|devices|links|systems|milestones|addressing|rollout|allocations\.lock)\.yaml$"
-)
-
-
 def _spec_value(platform: str, field: str, default: str) -> str:
     """A field of the platform's spec (network.inventory.platforms), or the default for an unknown one."""
     return str(getattr(platform_spec(platform), field)) if platform in known_platforms() else default
@@ -65,9 +60,10 @@ class InventoryModule(BaseInventoryPlugin):
     NAME = "egov"
 
     def verify_file(self, path: str) -> bool:
-        """Any file of a directory that holds an egov ``city.yaml``."""
-        file = Path(path)
-        return bool(_FILES.match(file.name)) and (file.parent / "city.yaml").is_file()
+        """Any file inside a directory that holds an egov ``city.yaml`` (its zone files in ``dns/`` too):
+        the inventory is the directory, read once from ``city.yaml``, so no other plugin reads its parts."""
+        file = Path(path).absolute()
+        return any((folder / "city.yaml").is_file() for folder in file.parents[:3])
 
     def parse(self, inventory: Any, loader: Any, path: str, cache: bool = True) -> None:
         super().parse(inventory, loader, path, cache)
