@@ -33,8 +33,15 @@ def serve_command(  # noqa: PLR0913, PLR0917 - typer: each option is one of the 
         Path | None, typer.Option("--lab", help="probe the lab twin described by lab.json")
     ] = None,
     production: Annotated[
-        bool, typer.Option("--production", help="probe the inventory's management addresses (real devices)")
+        bool,
+        typer.Option(
+            "--production", help="probe the real devices (management addresses) and services (their own)"
+        ),
     ] = False,
+    services_lab: Annotated[
+        Path | None,
+        typer.Option("--services-lab", help="probe the services lab (services-lab.json) for module=ipv6_*"),
+    ] = None,
     address: Annotated[str, typer.Option("--address", help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=0, max=65535, help="port (0: any free one)")] = 9630,
     tls_cert: Annotated[
@@ -55,7 +62,8 @@ def serve_command(  # noqa: PLR0913, PLR0917 - typer: each option is one of the 
     ] = 10.0,
     log_level: Annotated[str, typer.Option("--log-level", help="debug, info, warning, error")] = "info",
 ) -> None:
-    """Serve /metrics (the plan and the programme) and /probe?target=DEVICE (devices, through drivers)."""
+    """Serve /metrics (the plan and the programme), /probe?target=DEVICE (devices, through drivers) and
+    /probe?module=ipv6_web&target=HOST (websites, zones, resolvers, CDN edges over IPv6)."""
     from exporters.collectors import ExporterStats  # noqa: PLC0415 - loads prometheus_client
     from exporters.probe import Prober  # noqa: PLC0415
     from exporters.server import ExporterApp, TlsFiles, serve  # noqa: PLC0415
@@ -80,9 +88,11 @@ def serve_command(  # noqa: PLR0913, PLR0917 - typer: each option is one of the 
     if lab is not None or production:
         found, opener = _targets(source.current.inventory, lab, production)
         prober = Prober(source, found, opener, stats, max_seconds=probe_timeout)
+    services = _services(source, services_lab, production, stats)
     tls = TlsFiles(tls_cert, tls_key, tls_client_ca) if tls_cert and tls_key else None
     try:
-        server = serve(ExporterApp(source, prober, stats), address, port, tls)
+        app = ExporterApp(source, prober, stats, services, max_seconds=probe_timeout)
+        server = serve(app, address, port, tls)
     except (OSError, ValueError) as problem:  # port in use, unreadable certificate
         error(f"cannot serve on {address}:{port}: {problem}", "choose another --port, check the TLS files")
         raise typer.Exit(EXIT_USAGE) from None
@@ -107,6 +117,21 @@ def _stop(server: Any) -> None:
     import threading  # noqa: PLC0415
 
     threading.Thread(target=server.shutdown, daemon=True).start()
+
+
+def _services(source: Any, services_lab: Path | None, production: bool, stats: Any) -> Any:
+    """The services prober (None when neither a services lab nor production is chosen)."""
+    if services_lab is None and not production:
+        return None
+    from exporters.web import ServicesProber  # noqa: PLC0415 - loads dnspython
+    from network.services.reach import Reach, ReachError  # noqa: PLC0415
+
+    try:
+        reach = Reach.from_lab(services_lab) if services_lab is not None else Reach(production=True)
+    except ReachError as problem:
+        error(str(problem), "start the services lab with `egov lab up INVENTORY --services --detach`")
+        raise typer.Exit(EXIT_USAGE) from None
+    return ServicesProber(source, reach, stats)
 
 
 def _targets(inventory: Any, lab: Path | None, production: bool) -> tuple[dict[str, Any], Any]:

@@ -67,7 +67,7 @@ def zones_command(
 
 
 @ipv6_app.command("check")
-def check_command(
+def check_command(  # noqa: PLR0913, PLR0917 - typer: each option is one of the check's settings
     inventory: InventoryDir,
     lab: Annotated[
         Path | None, typer.Option("--lab", help="the services-lab.json of a running services lab")
@@ -83,6 +83,13 @@ def check_command(
         int, typer.Option("--repeats", min=1, max=20, help="IPv6 home-page probes per site")
     ] = 3,
     seconds: Annotated[float, typer.Option("--deadline", min=1, help="seconds for the whole check")] = 50.0,
+    record: Annotated[
+        bool,
+        typer.Option("--record", help="record the counts as m04-dns-cdn's measured progress"),
+    ] = False,
+    state: Annotated[
+        Path | None, typer.Option("--state", help="state directory (default <inventory>.state)")
+    ] = None,
 ) -> None:
     """Score every website over IPv6 (AAAA, delegation, home page, success rate, content, links, latency)."""
     from network.services.context import ServicesUnavailable, load_services  # noqa: PLC0415
@@ -96,6 +103,9 @@ def check_command(
 
     if output_format not in ("table", "json"):
         error(f"--format {output_format}: unknown", "use table or json")
+        raise typer.Exit(EXIT_USAGE)
+    if record and site:
+        error("--record measures the whole city", "leave out --site to record m04-dns-cdn's progress")
         raise typer.Exit(EXIT_USAGE)
     if (lab is None) == (not production):
         error(
@@ -127,10 +137,33 @@ def check_command(
         results, edges, prober.zones(deadline.left(10.0)), resolvers_answering(prober, deadline)
     )
     elapsed = time.monotonic() - started
+    if record:
+        _record(inventory, state, summary, quiet=output_format == "json")
     if output_format == "json":
         plain(json.dumps(_document(results, edges, summary, elapsed), indent=2, ensure_ascii=False))
     else:
         _print_table(results, edges, summary, elapsed)
+
+
+def _record(inventory: Path, state: Path | None, summary: Any, quiet: bool) -> None:
+    """Write the summary's counts as the latest IPv6 services measurement."""
+    from network.programme.measured import ServicesMeasure, write_measure  # noqa: PLC0415
+    from network.state import state_dir  # noqa: PLC0415
+
+    measure = ServicesMeasure(
+        {"website": summary.city[1], "zone": summary.zones_complete[0],
+         "resolver": summary.resolvers_v6[0], "cdn_edge": summary.edges_v6[0]},
+        {"website": summary.city[0], "zone": summary.zones_complete[1],
+         "resolver": summary.resolvers_v6[1], "cdn_edge": summary.edges_v6[1]},
+        time.time(),
+    )  # fmt: skip
+    try:
+        path = write_measure(state_dir(inventory, state), measure)
+    except OSError as problem:
+        error(f"cannot record the measurement: {problem}", "check the state directory (--state)")
+        raise typer.Exit(EXIT_USAGE) from None
+    if not quiet:  # JSON on stdout stays one document
+        plain(f"recorded in {path}: m04-dns-cdn measured {measure.ratio:.3f}")
 
 
 def _document(results: list[Any], edges: list[Any], summary: Any, elapsed: float) -> dict[str, Any]:

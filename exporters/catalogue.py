@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-INTENT, PROGRAMME, PROBE, EXPORTER = "intent", "programme", "probe", "exporter"
+INTENT, PROGRAMME, PROBE, SERVICES, EXPORTER = "intent", "programme", "probe", "services", "exporter"
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,9 @@ METRICS: tuple[MetricDef, ...] = (
     _m("egov_milestone_level", "info", "milestone task level", INTENT,
        "A level whose sites a tier milestone (sites_connected_ratio) counts: its observed progress is "
        "the share of those sites with an uplink observed at or above its tier target."),
+    _m("egov_ipv6_services_planned", "gauge", "kind", INTENT,
+       "Services m04-dns-cdn measures, per kind (website, zone, resolver, cdn_edge): what is to answer over "
+       "IPv6."),
     # --- programme: the rollout journal, the migration ledger -----------------------------------
     _m("egov_ipv6_sites", "gauge", "level county", PROGRAMME,
        "Sites whose every device is done in the IPv6 rollout journal (dual-stack)."),
@@ -83,7 +86,8 @@ METRICS: tuple[MetricDef, ...] = (
     _m("egov_milestone_progress_ratio", "gauge", "milestone task", PROGRAMME,
        "The milestone's metric now, in [0, 1]."),
     _m("egov_source_readable", "gauge", "source", PROGRAMME,
-       "1 when the rollout journal or migration ledger could be read (or does not exist yet), 0 otherwise."),
+       "1 when the rollout journal, the migration ledger or the IPv6 services measurement (source "
+       "ipv6-services) could be read (or does not exist yet), 0 otherwise."),
     # --- probe: one device, observed through its driver -----------------------------------------
     _m("egov_device_up", "gauge", "", PROBE, "1 when the device answered the probe within its deadline."),
     _m("egov_probe_duration_seconds", "gauge", "", PROBE, "How long the probe took."),
@@ -100,6 +104,53 @@ METRICS: tuple[MetricDef, ...] = (
        "An IPv6 address configured on the interface and its duplicate-address state."),
     _m("egov_device_ipv6_addresses", "gauge", "state", PROBE,
        "The device's global IPv6 addresses per state (preferred, tentative, duplicate)."),
+    # --- services: a website, zone, resolver or CDN edge over each family (/probe?module=ipv6_*) ---
+    _m("egov_web_up", "gauge", "family", SERVICES,
+       "1 when the home page answered over the family (from its A or AAAA address only: no fallback)."),
+    _m("egov_web_dns_record", "gauge", "type", SERVICES,
+       "1 when the extranet resolver gave the host's A (asked over IPv4) or AAAA (asked over IPv6)."),
+    _m("egov_web_ipv6_ready", "gauge", "", SERVICES,
+       "1 when the site is IPv6-ready: AAAA, home page over IPv6, the same content as over IPv4."),
+    _m("egov_web_ipv6_score", "gauge", "", SERVICES,
+       "The site's IPv6 score, 0-100 points: the indicators weighted as docs/services.md says."),
+    _m("egov_web_ipv6_indicator_ratio", "gauge", "indicator", SERVICES,
+       "Each indicator of the score in [0, 1] (aaaa, delegation, home_v6, success_rate, same_content, "
+       "links_l2, links_l3, latency)."),
+    _m("egov_web_ipv6_success_ratio", "gauge", "", SERVICES,
+       "Share of the repeated IPv6 home-page probes that succeeded."),
+    _m("egov_web_same_content", "gauge", "", SERVICES,
+       "1 when the home page's bytes are the same over IPv4 and IPv6."),
+    _m("egov_web_links", "gauge", "level", SERVICES,
+       "Links found at crawl level 2 or 3 (the home page is 1)."),
+    _m("egov_web_ipv6_links", "gauge", "level", SERVICES,
+       "Links of that level whose page answered over IPv6."),
+    _m("egov_web_phase_seconds", "gauge", "family phase", SERVICES,
+       "Time of a phase over a family: dns (resolution), connect (TCP), first_byte, total (the home page)."),
+    _m("egov_web_ipv6_latency_ratio", "gauge", "phase", SERVICES,
+       "IPv6 time over IPv4 time for the phase (above 1: IPv6 slower)."),
+    _m("egov_web_delegation_complete", "gauge", "", SERVICES,
+       "1 when the site's zone has a complete IPv6 delegation (see egov_dns_zone_ipv6_complete)."),
+    _m("egov_web_crawl_complete", "gauge", "", SERVICES,
+       "0 when the deadline cut the crawl short: the answer holds what was measured by then."),
+    _m("egov_dns_zone_ipv6_complete", "gauge", "", SERVICES,
+       "1 when the parent answers over IPv6 with AAAA glue for every in-zone name server and every name "
+       "server answers authoritatively over IPv6."),
+    _m("egov_dns_zone_parent_ipv6", "gauge", "", SERVICES, "1 when a parent server answered over IPv6."),
+    _m("egov_dns_zone_nameservers", "gauge", "", SERVICES, "Name servers the parent delegates the zone to."),
+    _m("egov_dns_zone_nameservers_ipv6", "gauge", "", SERVICES,
+       "Name servers that answered authoritatively over IPv6."),
+    _m("egov_dns_zone_glue_aaaa", "gauge", "", SERVICES,
+       "In-zone name servers with AAAA glue from the parent."),
+    _m("egov_dns_zone_nameservers_in_zone", "gauge", "", SERVICES,
+       "Name servers inside the zone (they need glue)."),
+    _m("egov_dns_resolver_up", "gauge", "family", SERVICES,
+       "1 when the resolver answered a recursive query over the family (0 when it has no address in it)."),
+    _m("egov_dns_resolver_seconds", "gauge", "family", SERVICES, "How long the resolver took to answer."),
+    _m("egov_cdn_edge_up", "gauge", "family", SERVICES,
+       "1 when the edge serves every CDN site over the family with the origin's content."),
+    _m("egov_cdn_edge_sites_served", "gauge", "family", SERVICES,
+       "CDN sites the edge served over the family with the origin's content."),
+    _m("egov_cdn_sites", "gauge", "", SERVICES, "Websites the city serves through its CDN."),
     # --- the exporter itself --------------------------------------------------------------------
     _m("egov_exporter_build", "info", "version python prometheus_client", EXPORTER, "The exporter's build."),
     _m("egov_exporter_inventory_loaded_timestamp_seconds", "gauge", "", EXPORTER,

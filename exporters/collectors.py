@@ -30,7 +30,7 @@ from network.migration.lifecycle import State
 from network.programme.progress import Progress
 from network.programme.sources import read_snapshot
 from network.rollout.journal import STATES as ROLLOUT_STATES
-from network.state import JOURNAL_FILE, LEDGER_FILE
+from network.state import JOURNAL_FILE, LEDGER_FILE, SERVICES_FILE
 
 CHINA = dt.timezone(dt.timedelta(hours=8))
 BYTES = 8  # bits per byte: the inventory's bandwidths are bit/s, metrics are bytes per second
@@ -133,7 +133,7 @@ class IntentCollector(Collector):
                 "egov_systems_planned", "egov_address_plan_allocations",
                 "egov_migration_wave_deadline_timestamp_seconds", "egov_migration_wave_systems",
                 "egov_milestone", "egov_milestone_due_timestamp_seconds", "egov_milestone_target_ratio",
-                "egov_milestone_level",
+                "egov_milestone_level", "egov_ipv6_services_planned",
             ]
         )  # fmt: skip
         planned = {d.id: 0 for d in inventory.departments}
@@ -149,6 +149,8 @@ class IntentCollector(Collector):
             if deadline is not None:
                 out["egov_migration_wave_deadline_timestamp_seconds"].add_metric([wave], end_of_day(deadline))
             out["egov_migration_wave_systems"].add_metric([wave], len(systems))
+        for kind, n in loaded.intent.services.items():
+            out["egov_ipv6_services_planned"].add_metric([kind], n)
         for milestone in inventory.milestones:
             labels = [milestone.id, str(milestone.task)]
             out["egov_milestone"].add_metric([*labels, milestone.title, milestone.metric.name], {})
@@ -198,8 +200,9 @@ class ProgrammeCollector(Collector):
         yield from self._network(loaded, progress)
         yield from self._systems(loaded, progress)
         readable = families(["egov_source_readable"])["egov_source_readable"]
-        for source in (JOURNAL_FILE, LEDGER_FILE):
-            readable.add_metric([source.removesuffix(".sqlite")], 0 if source in snapshot.problems else 1)
+        for source in (JOURNAL_FILE, LEDGER_FILE, SERVICES_FILE):
+            name = source.removesuffix(".sqlite").removesuffix(".json")
+            readable.add_metric([name], 0 if source in snapshot.problems else 1)
         yield readable
 
     def _network(self, loaded: Loaded, progress: Progress) -> Iterator[Metric]:

@@ -42,6 +42,16 @@ PROBE_METRICS = (
 MBIT = 10**6
 
 
+def probe_deadline(scrape_timeout: str | None, max_seconds: float) -> float:
+    """Seconds a probe may take: the scrape's timeout (Prometheus's ``X-Prometheus-Scrape-Timeout-Seconds``)
+    less half a second, within [1, ``max_seconds``]."""
+    try:
+        offered = float(scrape_timeout) - 0.5 if scrape_timeout else max_seconds
+    except ValueError:
+        offered = max_seconds
+    return max(1.0, min(max_seconds, offered))
+
+
 class UnknownTarget(Exception):
     """A probe of a device that is neither in the inventory nor reachable (Prometheus gets HTTP 400)."""
 
@@ -74,12 +84,8 @@ class Prober:
         self._lock = threading.Lock()
 
     def deadline(self, scrape_timeout: str | None) -> float:
-        """Seconds a probe may take: the scrape's timeout less half a second, within [1, max]."""
-        try:
-            offered = float(scrape_timeout) - 0.5 if scrape_timeout else self.max_seconds
-        except ValueError:
-            offered = self.max_seconds
-        return max(1.0, min(self.max_seconds, offered))
+        """Seconds a probe may take (:func:`probe_deadline`)."""
+        return probe_deadline(scrape_timeout, self.max_seconds)
 
     def probe(self, hostname: str, seconds: float) -> ProbeAnswer:
         """Probe one device; never longer than ``seconds`` (plus the answer's own rendering)."""

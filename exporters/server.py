@@ -1,4 +1,5 @@
-"""The exporter's HTTP(S) server: ``/metrics``, ``/probe?target=DEVICE``, ``/-/healthy``, ``/-/ready``.
+"""The exporter's HTTP(S) server: ``/metrics``, ``/probe?target=DEVICE``, ``/-/healthy``, ``/-/ready``, and
+``/probe?module=ipv6_web&target=HOST`` (and the other services modules of :mod:`exporters.web`).
 
 One process, one registry of custom collectors (intent, programme, exporter), each timed. The app is a
 WSGI application served by the standard library's threading WSGI server (client_python's own
@@ -30,14 +31,16 @@ from prometheus_client.exposition import ThreadingWSGIServer, choose_encoder
 from prometheus_client.registry import Collector
 
 from exporters.collectors import ExporterCollector, ExporterStats, IntentCollector, ProgrammeCollector
-from exporters.probe import Prober, UnknownTarget
+from exporters.probe import Prober, UnknownTarget, probe_deadline
 from exporters.source import InventorySource
+from exporters.web import MODULES, ServicesProber, UnknownService
 
 log = logging.getLogger("egov.exporter")
 INDEX = """<!doctype html><meta charset=utf-8><title>egov exporter</title>
 <h1>egov exporter</h1><p>{inventory}</p>
 <ul><li><a href="/metrics">/metrics</a>: intent and programme</li>
 <li>/probe?target=DEVICE: one device, observed (e.g. <a href="/probe?target={example}">{example}</a>)</li>
+<li>/probe?module=ipv6_web&amp;target=HOST (and ipv6_zone, ipv6_resolver, ipv6_cdn): a service over IPv6</li>
 <li><a href="/-/healthy">/-/healthy</a>, <a href="/-/ready">/-/ready</a></li></ul>
 """
 
@@ -91,9 +94,14 @@ class ExporterApp:
     """The routes, as a WSGI application (``app(environ, start_response)``); tests call them directly too."""
 
     def __init__(
-        self, source: InventorySource, prober: Prober | None, stats: ExporterStats | None = None
+        self,
+        source: InventorySource,
+        prober: Prober | None,
+        stats: ExporterStats | None = None,
+        services: ServicesProber | None = None,
+        max_seconds: float = 10.0,
     ) -> None:
-        self.source, self.prober = source, prober
+        self.source, self.prober, self.services, self.max_seconds = source, prober, services, max_seconds
         self.stats = stats or ExporterStats()
         self.registry = CollectorRegistry(auto_describe=True)
         self.registry.register(Timed("intent", IntentCollector(source), self.stats))
@@ -127,20 +135,32 @@ class ExporterApp:
         return Response(200, content_type, encoder(self.registry))
 
     def probe_registry(self, query: str, scrape_timeout: str | None) -> CollectorRegistry | Response:
-        """Probe the device named by ``target``: its families in a registry, or the error to answer."""
-        if self.prober is None:
-            return _text(
-                400, "probes need a target: start the exporter with --lab lab.json or --production\n"
-            )
-        targets = parse_qs(query).get("target", [])
+        """Probe what ``module`` (default: a device) and ``target`` name: its families in a registry, or
+        the error to answer."""
+        params = parse_qs(query)
+        modules = params.get("module", ["device"])
+        targets = params.get("target", [])
+        if len(modules) != 1 or modules[0] not in ("device", *MODULES):
+            return _text(400, f"module: one of device, {', '.join(MODULES)}\n")
         if len(targets) != 1 or not targets[0]:
-            return _text(400, "give one device: /probe?target=HOSTNAME\n")
+            return _text(400, f"give one target: /probe?module={modules[0]}&target=NAME\n")
+        module, target = modules[0], targets[0]
         try:
-            answer = self.prober.probe(targets[0], self.prober.deadline(scrape_timeout))
-        except UnknownTarget as problem:
+            if module == "device":
+                if self.prober is None:
+                    return _text(400, "device probes need --lab lab.json or --production\n")
+                found: list[Metric] = self.prober.probe(target, self.prober.deadline(scrape_timeout)).families
+            else:
+                if self.services is None:
+                    return _text(
+                        400, "service probes need --services-lab services-lab.json or --production\n"
+                    )
+                seconds = probe_deadline(scrape_timeout, self.max_seconds)
+                found = self.services.probe(module, target, seconds).families
+        except (UnknownTarget, UnknownService) as problem:
             return _text(400, f"{problem}\n")
         registry = CollectorRegistry(auto_describe=False)
-        registry.register(_Families(answer.families))
+        registry.register(_Families(found))
         return registry
 
     def index(self) -> Response:

@@ -1,7 +1,8 @@
 """The state directory of an inventory, and how its SQLite files are opened.
 
 ``<inventory>.state/`` beside the inventory (unless given) holds the rollout journal
-(``rollout.sqlite``) and the migration ledger (``migration.sqlite``). Both are SQLite in WAL mode,
+(``rollout.sqlite``), the migration ledger (``migration.sqlite``) and the last recorded measurement of
+the city's services over IPv6 (``ipv6-services.json``). Both are SQLite in WAL mode,
 written by the engine, the runbook and the Ansible modules, read by the exporter.
 
 A state file is opened either for writing, or — what check mode uses — as a *scratch copy*: an
@@ -18,6 +19,7 @@ from pathlib import Path
 
 JOURNAL_FILE = "rollout.sqlite"
 LEDGER_FILE = "migration.sqlite"
+SERVICES_FILE = "ipv6-services.json"  # the last IPv6 services measurement (network.programme.measured)
 
 
 class StateFileError(Exception):

@@ -36,9 +36,8 @@ METRICS: dict[str, MetricSpec] = {
             frozenset({"levels"}),
         ),
         MetricSpec(
-            "ipv6_systems_ratio",
-            "systems (e.g. DNS, CDN) answering over IPv6",
-            frozenset({"systems", "departments"}),
+            "ipv6_services_ratio",
+            "websites, DNS zones, resolvers and CDN edges measured answering over IPv6 (the prober)",
         ),
         MetricSpec(
             "private_networks_merged_ratio",

@@ -8,8 +8,10 @@ Intent comes from the inventory (and the address lock); what has happened comes 
 - A site is *IPv6-enabled* when it has devices and every one of them is ``done`` in the rollout journal.
 - A department is *connected* when departments.yaml says so, or its LAN's onboarding ended done.
 - A private network is *merged* when its cutover (``private_network_cutover.yml``) ended done.
-- A system is *on the cloud* when cut over or finalized in the ledger; for ``ipv6_systems_ratio`` a
-  system on the cloud counts as answering over IPv6, since the cloud node is dual-stack.
+- A system is *on the cloud* when cut over or finalized in the ledger.
+- A website, zone, resolver or CDN edge is *IPv6-ready* when the last recorded measurement
+  (``egov ipv6 check --record``) found it so: nothing is counted from the plan alone, and nothing
+  measured means nothing ready (Prometheus's rules measure the same from the probes).
 - The cloud node is *ready* when the city declares one and the ledger has a system provisioned on it.
 
 A metric whose scope is empty is 1.0: there is nothing left to do.
@@ -91,6 +93,17 @@ class Intent:
         return {d.id: by_id[d.site].level for d in self.inventory.departments if d.site in by_id}
 
     @cached_property
+    def services(self) -> dict[str, int]:
+        """Kind -> how many the IPv6 services milestone measures (websites, zones, resolvers, edges)."""
+        inventory = self.inventory
+        return {
+            "website": len(inventory.websites),
+            "zone": len(inventory.zones),
+            "resolver": len(inventory.resolvers),
+            "cdn_edge": len(inventory.cdn_edges),
+        }
+
+    @cached_property
     def moving(self) -> frozenset[str]:
         """Systems that are to run on the cloud (the rest stay: classified, retained, retired)."""
         return frozenset(
@@ -170,9 +183,11 @@ class Progress:
             and (not binding.departments or s.department in binding.departments)
         ]  # fmt: skip
 
-    def _ipv6_systems_ratio(self, binding: MetricBinding) -> tuple[int, int]:
-        chosen = self._scoped_systems(binding)
-        return sum(1 for s in chosen if self.system_state(s).on_cloud), len(chosen)
+    def _ipv6_services_ratio(self, _: MetricBinding) -> tuple[int, int]:
+        planned = self.intent.services
+        measured = self.snapshot.services
+        passing = measured.passing if measured is not None else {}
+        return sum(min(passing.get(k, 0), n) for k, n in planned.items()), sum(planned.values())
 
     def _systems_on_cloud_ratio(self, binding: MetricBinding) -> tuple[int, int]:
         chosen = [s for s in self._scoped_systems(binding) if s.id in self.intent.moving]

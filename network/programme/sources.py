@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from network.migration.lifecycle import State
-from network.state import JOURNAL_FILE, LEDGER_FILE
+from network.programme.measured import MeasureError, ServicesMeasure, read_measure
+from network.state import JOURNAL_FILE, LEDGER_FILE, SERVICES_FILE
 
 
 @dataclass(frozen=True)
@@ -22,8 +23,9 @@ class Snapshot:
 
     ``devices``: hostname -> rollout state (pending, running, done, failed, rolled_back).
     ``onboarded``: departments whose LAN onboarding last ended done; ``merged``: (department,
-    private network) cut over. ``systems``: system id -> migration state. ``problems``: files that
-    exist but could not be read, with the reason.
+    private network) cut over. ``systems``: system id -> migration state. ``services``: the last
+    recorded IPv6 services measurement (None: never measured). ``problems``: files that exist but
+    could not be read, with the reason.
     """
 
     devices: dict[str, str] = field(default_factory=dict)
@@ -31,6 +33,7 @@ class Snapshot:
     merged: frozenset[tuple[str, str]] = frozenset()
     systems: dict[str, State] = field(default_factory=dict)
     problems: dict[str, str] = field(default_factory=dict)
+    services: ServicesMeasure | None = None
 
 
 def _open(path: Path) -> sqlite3.Connection:
@@ -90,4 +93,9 @@ def read_snapshot(state_dir: Path) -> Snapshot:
             systems = _ledger(ledger)
         except (sqlite3.Error, ValueError) as problem:
             problems[LEDGER_FILE] = str(problem)
-    return Snapshot(devices, onboarded, merged, systems, problems)
+    services = None
+    try:
+        services = read_measure(state_dir)
+    except MeasureError as problem:
+        problems[SERVICES_FILE] = str(problem)
+    return Snapshot(devices, onboarded, merged, systems, problems, services)

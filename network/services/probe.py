@@ -43,7 +43,7 @@ import dns.rdatatype
 
 from network.devices.transport import TargetRefused
 from network.inventory import Inventory
-from network.inventory.model import CdnEdge, Website, Zone
+from network.inventory.model import CdnEdge, Resolver, Website, Zone
 from network.services.reach import Reach, ReachError
 from network.services.records import fqdn
 
@@ -564,15 +564,21 @@ def summarise(
     )
 
 
-def resolvers_answering(prober: Prober, deadline: Deadline) -> tuple[int, int]:
-    """Resolvers that answer a query for a zone's SOA over IPv6, of those planned with IPv6."""
+def resolver_answers(prober: Prober, resolver: Resolver, deadline: Deadline) -> dict[str, Query | None]:
+    """Family -> the resolver's answer to a recursive query for the first zone's SOA over that family
+    (None: no address planned in it). With no zone, the root's SOA is asked."""
     zone = next(iter(prober.inventory.zones), None)
-    if zone is None:
-        return 0, 0
-    results = [
-        ask(prober.reach, r, zone.name, "SOA", deadline, recursive=True).ok for r in prober.resolvers.v6
-    ]
-    return sum(results), len(results)
+    name = zone.name if zone is not None else "."
+    return {
+        family: None if address is None else ask(prober.reach, str(address), name, "SOA", deadline, True)
+        for family, address in (("ipv4", resolver.ipv4), ("ipv6", resolver.ipv6))
+    }
+
+
+def resolvers_answering(prober: Prober, deadline: Deadline) -> tuple[int, int]:
+    """Resolvers that answer over IPv6, of all the inventory's resolvers (one without IPv6 fails)."""
+    results = [resolver_answers(prober, r, deadline)["ipv6"] for r in prober.inventory.resolvers]
+    return sum(bool(q and q.ok) for q in results), len(results)
 
 
 def as_json(result: SiteResult) -> dict[str, Any]:

@@ -403,7 +403,7 @@ def _milestones(b: Builder, system_ids_by_name: dict[str, str]) -> None:
         ),
     ]
     titled = {
-        4: ("m04-dns-cdn", "升级改造域名系统、内容分发网络（IPv6）", "2020-12-31", "ipv6_systems_ratio"),
+        4: ("m04-dns-cdn", "升级改造域名系统、内容分发网络（IPv6）", "2020-12-31", "ipv6_services_ratio"),
         10: (
             "m10-citizen-square",
             "市民服务广场：建设政务服务运营管理中心",
@@ -421,15 +421,13 @@ def _milestones(b: Builder, system_ids_by_name: dict[str, str]) -> None:
         )
     for task, (milestone_id, title, due, metric_name) in titled.items():
         ids = [system_ids_by_name[name] for name in MILESTONE_SYSTEMS[task] if name in system_ids_by_name]
+        # the IPv6 services milestone measures the city's websites, zones, resolvers and edges: no scope
+        binding: Record = {"name": metric_name}
+        if metric_name != "ipv6_services_ratio":
+            binding["systems"] = ids
         if ids:
             b.milestones.append(
-                {
-                    "id": milestone_id,
-                    "task": task,
-                    "title": title,
-                    "due": _date(due),
-                    "metric": {"name": metric_name, "systems": ids},
-                }
+                {"id": milestone_id, "task": task, "title": title, "due": _date(due), "metric": binding}
             )
 
 
