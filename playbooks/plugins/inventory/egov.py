@@ -45,6 +45,7 @@ options:
       - name: EGOV_LAB_JSON
 """
 
+
 def _spec_value(platform: str, field: str, default: str) -> str:
     """A field of the platform's spec (network.inventory.platforms), or the default for an unknown one."""
     return str(getattr(platform_spec(platform), field)) if platform in known_platforms() else default
