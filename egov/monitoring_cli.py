@@ -180,6 +180,20 @@ def config_command(  # noqa: PLR0913, PLR0917 - typer: each option is one of the
     snmp_ip_interval: Annotated[
         str, typer.Option("--snmp-ip-interval", help="how often snmp_exporter reads the addresses (ip_mib)")
     ] = "1m",
+    blackbox: Annotated[
+        str | None,
+        typer.Option(
+            "--blackbox", help="host:port of a blackbox_exporter: blackbox.yml and its website probes"
+        ),
+    ] = None,
+    services_lab: Annotated[
+        Path | None,
+        typer.Option("--services-lab", help="point blackbox_exporter at this services lab's listeners"),
+    ] = None,
+    services_interval: Annotated[
+        str,
+        typer.Option("--services-interval", help="how often websites, zones, resolvers, edges are probed"),
+    ] = "1m",
     scrape_interval: Annotated[str, typer.Option("--scrape-interval", help="e.g. 30s, 1m")] = "30s",
     scrape_timeout: Annotated[str, typer.Option("--scrape-timeout", help="e.g. 10s")] = "10s",
     https: Annotated[bool, typer.Option("--https", help="the exporter serves HTTPS")] = False,
@@ -188,7 +202,10 @@ def config_command(  # noqa: PLR0913, PLR0917 - typer: each option is one of the
     """Write prometheus.yml (one per shard) with file-based discovery of every device to probe.
 
     With --snmp-exporter, also snmp.yml (the if_mib module and city.snmp's access, secrets as
-    ${VARIABLES}) and targets/snmp.json (with --lab: the twin's SNMP agents).
+    ${VARIABLES}) and targets/snmp.json (with --lab: the twin's SNMP agents). The city's websites,
+    zones, resolvers and CDN edges are probed through the exporter's ipv6_* modules
+    (targets/services.json); with --blackbox, blackbox_exporter probes the websites beside them
+    (blackbox.yml, targets/blackbox_*.json; with --services-lab: the lab's listeners).
     """
     from exporters.config import MonitoringSettings, monitoring_files  # noqa: PLC0415
     from exporters.snmp import SnmpExporterError  # noqa: PLC0415
@@ -197,7 +214,7 @@ def config_command(  # noqa: PLR0913, PLR0917 - typer: each option is one of the
 
     durations = (
         (scrape_interval, "--scrape-interval"), (scrape_timeout, "--scrape-timeout"),
-        (snmp_ip_interval, "--snmp-ip-interval"),
+        (snmp_ip_interval, "--snmp-ip-interval"), (services_interval, "--services-interval"),
     )  # fmt: skip
     for value, option in durations:
         if not _duration(value):
@@ -230,13 +247,34 @@ def config_command(  # noqa: PLR0913, PLR0917 - typer: each option is one of the
         snmp_version=_snmp_version(snmp_exporter_version) if snmp_exporter else (0, 21, 0),
         snmp_ip_interval=snmp_ip_interval,
         devices=tuple(devices or ()),
+        services_interval=services_interval,
+        blackbox=blackbox,
     )
+    plan = _blackbox_plan(inventory, services_lab, scrape_timeout) if blackbox else None
     try:
-        files = monitoring_files(loaded, settings, reachable, agents)
+        files = monitoring_files(loaded, settings, reachable, agents, plan)
     except SnmpExporterError as problem:
         error(f"{inventory}/{problem.message}", problem.hint)
         raise typer.Exit(EXIT_USAGE) from None
     apply_changes(out, files, check, force=True)
+
+
+def _blackbox_plan(inventory: Path, services_lab: Path | None, timeout: str) -> Any:
+    """blackbox.yml and its targets: for the services lab's listeners, or (no lab) the real names."""
+    from exporters.blackbox import blackbox_plan  # noqa: PLC0415
+    from network.services.context import ServicesUnavailable, load_services  # noqa: PLC0415
+    from network.services.reach import Reach, ReachError  # noqa: PLC0415
+
+    try:
+        context = load_services(inventory)
+        reach = Reach.from_lab(services_lab) if services_lab is not None else None
+    except ServicesUnavailable as problem:
+        raise fail(problem) from None
+    except ReachError as problem:
+        error(str(problem), "start the services lab with `egov lab up INVENTORY --services --detach`")
+        raise typer.Exit(EXIT_USAGE) from None
+    resolvers = [str(r.ipv6) for r in context.inventory.resolvers if r.ipv6 is not None]
+    return blackbox_plan(list(context.sites.values()), resolvers, reach, timeout)
 
 
 def _snmp_version(given: str | None) -> tuple[int, int, int]:
@@ -273,6 +311,30 @@ def snmp_exporter_command(
     try:
         exec_snmp_exporter(path, listen, binary)
     except SnmpExporterError as problem:
+        error(problem.message, problem.hint)
+        raise typer.Exit(EXIT_USAGE) from None
+
+
+@monitoring_app.command("blackbox-exporter")
+def blackbox_exporter_command(
+    config: Annotated[
+        Path,
+        typer.Argument(help="the directory `egov monitoring config --blackbox` wrote (or its blackbox.yml)"),
+    ],
+    listen: Annotated[
+        str, typer.Option("--listen", help="address:port blackbox_exporter serves on")
+    ] = "127.0.0.1:9115",
+    binary: Annotated[
+        str | None, typer.Option("--binary", help="the blackbox_exporter to run (default: found on PATH)")
+    ] = None,
+) -> None:
+    """Run blackbox_exporter on blackbox.yml (this process becomes it: same pid; stop it by that pid)."""
+    from exporters.blackbox import BLACKBOX_YML, BlackboxError, exec_blackbox  # noqa: PLC0415
+
+    path = config / BLACKBOX_YML if config.is_dir() else config
+    try:
+        exec_blackbox(path, listen, binary)
+    except BlackboxError as problem:
         error(problem.message, problem.hint)
         raise typer.Exit(EXIT_USAGE) from None
 

@@ -21,6 +21,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from exporters.blackbox import BLACKBOX_YML, DNS_TARGETS, HTTP_TARGETS, BlackboxPlan
 from exporters.snmp import IP_MODULE, MODULE, SNMP_YML, SnmpExporterError, scrape_params, snmp_yml
 from network.emit import scalar
 from network.inventory import Inventory
@@ -44,6 +45,8 @@ class MonitoringSettings:
     snmp_version: tuple[int, int, int] = (0, 21, 0)  # of that snmp_exporter: its snmp.yml layout
     snmp_ip_interval: str = "1m"  # how often ip_mib (the addresses) is scraped; if_mib every interval
     devices: tuple[str, ...] = ()  # hostname globs: probe only these (all when empty)
+    services_interval: str = "1m"  # websites, zones, resolvers and CDN edges over IPv6 (module=ipv6_*)
+    blackbox: str | None = None  # host:port of a blackbox_exporter probing the websites beside ours
 
 
 def _chosen(hostname: str, patterns: tuple[str, ...]) -> bool:
@@ -89,8 +92,59 @@ def snmp_targets(
     ]
 
 
-def prometheus_yml(settings: MonitoringSettings, city: str, shard: int) -> str:
-    """One server's configuration (shard ``shard`` of ``settings.shards``)."""
+def service_targets(inventory: Inventory) -> list[dict[str, object]]:
+    """file_sd groups for the exporter's ``ipv6_*`` modules: every website, zone, resolver and CDN edge,
+    the module as the ``__param_module`` label."""
+    groups: list[dict[str, object]] = []
+    for website in inventory.websites:
+        labels = {"__param_module": "ipv6_web", "service": "website", "website": website.id,
+                  "department": website.department}  # fmt: skip
+        groups.append({"targets": [website.host.rstrip(".")], "labels": labels})
+    for zone in inventory.zones:
+        groups.append(
+            {
+                "targets": [zone.name.rstrip(".")],
+                "labels": {"__param_module": "ipv6_zone", "service": "zone", "zone": zone.id},
+            }
+        )
+    for module, kind, nodes in (
+        ("ipv6_resolver", "resolver", inventory.resolvers), ("ipv6_cdn", "cdn_edge", inventory.cdn_edges)
+    ):  # fmt: skip
+        for node in nodes:
+            groups.append(
+                {
+                    "targets": [node.id],
+                    "labels": {"__param_module": module, "service": kind, "site": node.site},
+                }
+            )
+    return groups
+
+
+def _services_jobs(s: MonitoringSettings) -> list[str]:
+    """The exporter's services probes, and blackbox_exporter's beside them when one is given."""
+    jobs = [("egov_services", "targets/services.json", s.exporters[0])]
+    if s.blackbox:
+        jobs += [("blackbox_http", HTTP_TARGETS, s.blackbox), ("blackbox_dns", DNS_TARGETS, s.blackbox)]
+    lines: list[str] = []
+    for job, targets, address in jobs:
+        lines += [
+            f"  - job_name: {job}",
+            f"    scheme: {s.scheme if job == 'egov_services' else 'http'}",
+            "    metrics_path: /probe",
+            f"    scrape_interval: {s.services_interval}",
+            f"    scrape_timeout: {s.probe_timeout}",
+            "    file_sd_configs:",
+            f"      - files: [{targets}]",
+            "    relabel_configs:",
+            "      - {source_labels: [__address__], target_label: __param_target}",
+            "      - {source_labels: [__param_target], target_label: instance}",
+            f"      - {{target_label: __address__, replacement: {scalar(address)}}}",
+        ]
+    return lines
+
+
+def prometheus_yml(settings: MonitoringSettings, city: str, shard: int, services: bool = False) -> str:
+    """One server's configuration (shard ``shard`` of ``settings.shards``; the services on shard 0)."""
     s = settings
     external = f"{{city: {scalar(city)}" + (f", shard: {scalar(str(shard))}}}" if s.shards > 1 else "}")
     lines = [
@@ -128,6 +182,8 @@ def prometheus_yml(settings: MonitoringSettings, city: str, shard: int) -> str:
     if s.snmp_exporter:
         lines += _snmp_job(s, "snmp", MODULE, None, shard)  # every scrape interval: counters and speeds
         lines += _snmp_job(s, "snmp_ip", IP_MODULE, s.snmp_ip_interval, shard)  # addresses: less often
+    if services and shard == 0:
+        lines += _services_jobs(s)
     return "\n".join(lines) + "\n"
 
 
@@ -163,19 +219,28 @@ def monitoring_files(
     settings: MonitoringSettings,
     reachable: set[str] | None = None,
     agents: dict[str, str] | None = None,
+    blackbox: BlackboxPlan | None = None,
 ) -> dict[str, str]:
     """Every file of the configuration directory: relative path -> text.
 
     ``agents``: hostname -> ``host:port`` of the lab's SNMP agents (snmp_exporter polls those).
+    ``blackbox``: blackbox.yml and its targets (with ``settings.blackbox``).
     """
     city = inventory.city.code if inventory.city else "city"
+    services = bool(inventory.websites or inventory.zones or inventory.resolvers or inventory.cdn_edges)
     files: dict[str, str] = {}
     if settings.shards == 1:
-        files["prometheus.yml"] = prometheus_yml(settings, city, 0)
+        files["prometheus.yml"] = prometheus_yml(settings, city, 0, services)
     else:
         for shard in range(settings.shards):
-            files[f"prometheus-{shard}.yml"] = prometheus_yml(settings, city, shard)
+            files[f"prometheus-{shard}.yml"] = prometheus_yml(settings, city, shard, services)
     files["targets/devices.json"] = _json(device_targets(inventory, reachable, settings.devices))
+    if services:
+        files["targets/services.json"] = _json(service_targets(inventory))
+    if settings.blackbox and blackbox is not None:
+        files[BLACKBOX_YML] = blackbox.config
+        files[HTTP_TARGETS] = _json(blackbox.http)
+        files[DNS_TARGETS] = _json(blackbox.dns)
     if settings.snmp_exporter:
         access = inventory.city.snmp if inventory.city else None
         if access is None:

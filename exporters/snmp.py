@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from exporters.binaries import BinaryNotFound
+from exporters.binaries import find_binary as find
 from network.emit import dump_mapping
 from network.inventory.model import SnmpAccess
 
@@ -71,14 +72,13 @@ class SnmpExporterError(Exception):
 
 def find_binary(binary: str | None = None) -> str:
     """The snmp_exporter to run: the one given, else upstream's or Debian's name on PATH."""
-    for name in (binary,) if binary else BINARIES:
-        found = shutil.which(name)
-        if found:
-            return found
-    raise SnmpExporterError(
-        f"snmp_exporter is not installed (looked for {binary or ' and '.join(BINARIES)} on PATH)",
-        "install Debian's prometheus-snmp-exporter (.ci/run does), or give --snmp-exporter-version",
-    )
+    try:
+        return find(BINARIES, binary)
+    except BinaryNotFound as problem:
+        raise SnmpExporterError(
+            f"snmp_exporter is not installed ({problem})",
+            "install Debian's prometheus-snmp-exporter (.ci/run does), or give --snmp-exporter-version",
+        ) from None
 
 
 def parse_version(text: str) -> tuple[int, int, int]:

@@ -1,12 +1,14 @@
 """The Grafana dashboards, as code (grafana-foundation-sdk, Grafana 11.6 build), and their provisioning.
 
 ``egov monitoring dashboards`` writes them into ``exporters/dashboards/`` (a test keeps the committed
-JSON identical to what this module builds). Five boards, every query on the provisioned Prometheus
+JSON identical to what this module builds). Six boards, every query on the provisioned Prometheus
 data source (uid ``egov-prometheus``), with variables for level, county and department:
 
 - extranet bandwidth tiers: compliance per level (observed and planned), links below target,
   utilisation;
 - IPv6 rollout: progress per level and county, devices per rollout state, failures, addresses;
+- websites, DNS and CDN over IPv6: scores and indicators per website and department, zones'
+  delegation, resolvers and edges, blackbox_exporter's view beside the probes;
 - cloud migration: systems per department and state, the waves' burn-down against their deadlines;
 - programme milestones: the plan's dated tasks against their progress, overdue ones;
 - exporter health: scrapes, collect and probe durations, probe results, the inventory in use.
@@ -257,6 +259,110 @@ def ipv6() -> Dashboard:
     )
 
 
+def services() -> Dashboard:
+    """Websites, DNS and CDN over IPv6 (task 4): the national platform's indicators, as probed."""
+    web = f"{{{DEPARTMENT}}}"
+    return (
+        _board(
+            "egov-ipv6-services",
+            "e-gov extranet: websites, DNS and CDN over IPv6",
+            "Each website's IPv6 readiness and score (AAAA, delegation, home page, success rate, content, "
+            "second- and third-level links, latency), the zones' IPv6 delegation, resolvers and CDN edges, "
+            "from the exporter's ipv6_* probes; blackbox_exporter's view beside it.",
+        )
+        .with_variable(_variable("department", "label_values(egov_web_ipv6_ready, department)", "department"))
+        .with_row(Row("Readiness"))
+        .with_panel(_stat("m04-dns-cdn, measured", "city:egov_ipv6_services:ratio"))
+        .with_panel(_stat("Mean website score (0-100)", "city:egov_web_ipv6_score:avg", "none"))
+        .with_panel(
+            _stat("IPv6-ready websites", "count(max by (website) (egov_web_ipv6_ready) == 1)", "short")
+        )
+        .with_panel(
+            _stat(
+                "Zones with a complete IPv6 delegation",
+                "count(max by (instance) (egov_dns_zone_ipv6_complete) == 1) or vector(0)",
+                "short",
+            )
+        )
+        .with_panel(
+            _bars(
+                "IPv6-ready websites, per department",
+                f"department:egov_web_ipv6_ready:ratio{web}",
+                "{{department}}",
+                width=12,
+            )
+        )
+        .with_panel(
+            _bars(
+                "Mean score, per department",
+                f"department:egov_web_ipv6_score:avg{web}",
+                "{{department}}",
+                unit="none",
+                width=12,
+            )
+        )
+        .with_row(Row("Websites"))
+        .with_panel(
+            _table(
+                "Score of each website",
+                f"max by (instance, website, department) (egov_web_ipv6_score{web})",
+                width=12,
+                description="0-100 points: the indicators weighted as docs/services.md says.",
+            )
+        )
+        .with_panel(
+            _table(
+                "Indicators below 1",
+                f"max by (instance, indicator) (egov_web_ipv6_indicator_ratio{web}) < 1",
+                "percentunit",
+                width=12,
+            )
+        )
+        .with_panel(
+            _series(
+                "IPv6 over IPv4 time of the home page (above 1: IPv6 slower)",
+                f'max by (instance) (egov_web_ipv6_latency_ratio{{phase="total",{DEPARTMENT}}})',
+                "{{instance}}",
+                unit="none",
+            )
+        )
+        .with_panel(
+            _series(
+                "Second- and third-level links over IPv6",
+                f"sum by (level) (egov_web_ipv6_links{web}) / sum by (level) (egov_web_links{web})",
+                "level {{level}}",
+            )
+        )
+        .with_row(Row("DNS, CDN and blackbox_exporter"))
+        .with_panel(
+            _table(
+                "Zones: name servers over IPv6 and AAAA glue",
+                "max by (instance) (egov_dns_zone_nameservers_ipv6)"
+                " / max by (instance) (egov_dns_zone_nameservers)",
+                "percentunit",
+                width=8,
+            )
+        )
+        .with_panel(
+            _table(
+                "Resolvers and CDN edges over IPv6",
+                'max by (instance, site) (egov_dns_resolver_up{family="ipv6"}'
+                ' or egov_cdn_edge_up{family="ipv6"})',
+                width=8,
+            )
+        )
+        .with_panel(
+            _table(
+                "blackbox_exporter's home page over IPv6 against the egov probe",
+                'max by (host) (probe_success{job="blackbox_http"}) - on (host) max by (host) '
+                '(label_replace(egov_web_up{family="ipv6"}, "host", "$1", "instance", "(.*)"))',
+                width=8,
+                description="0: both agree; 1 or -1: they differ (blackbox: no crawl, parity, delegation).",
+            )
+        )
+    )
+
+
 def migration() -> Dashboard:
     """Systems moving onto the cloud: per department and state, waves against their deadlines."""
     return (
@@ -444,6 +550,7 @@ def exporter_health() -> Dashboard:
 BOARDS: dict[str, Callable[[], Dashboard]] = {
     "egov-bandwidth.json": bandwidth,
     "egov-ipv6.json": ipv6,
+    "egov-ipv6-services.json": services,
     "egov-migration.json": migration,
     "egov-milestones.json": milestones,
     "egov-exporter.json": exporter_health,

@@ -57,6 +57,13 @@ DEGRADED, SATURATED, UNREACHABLE = "sw-cq-fs-up", "sw-cq-fs-v01-up", "SW-CQ-FS-V
 COUNTY_END = "SW-CQ-AGG-01"  # the degraded town uplink's far end: polled by snmp_exporter
 FAILED_DEVICE = "SW-CQ-FS-V05-CPE"
 SHORT_FOR = "5s"  # every alert's `for:` in this test's copy of the rules
+# The services lab's standing conditions, so that every services alert has something to say: both zones
+# lose an IPv6 name server, a site serves other content over IPv6, a CDN edge loses IPv6; and one site
+# ready at first loses its IPv6 listener once Prometheus has seen it ready.
+SERVICE_CONDITIONS = (
+    ("ns2.sw.gov.example", "no-ipv6"), ("kjj.sw.gov.example", "v6-content"), ("sw-lh-cdn", "v6-down"),
+)  # fmt: skip
+CONTENT_SITE, LOST_SITE = "kjj.sw.gov.example", "swuj.sw.gov.example"
 
 
 def free_port() -> int:
@@ -90,6 +97,7 @@ class Monitored:
     fabric: Fabric
     snmp_polled: tuple[str, ...]
     snmp_exporter: str
+    work: Path  # holds services-lab.json: `egov lab set-service` runs here
 
 
 def _state(inventory: Path) -> None:
@@ -171,18 +179,23 @@ def _wait_http(url: str, process: subprocess.Popen[str], timeout: float = 30.0) 
     raise RuntimeError(f"{url} did not answer within {timeout:.0f} s")
 
 
-@pytest.fixture(scope="module")
-def monitored(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Monitored]:
-    if not shutil.which("prometheus") or not shutil.which("promtool"):
-        pytest.fail("Prometheus is not installed: .ci/run installs Debian's prometheus")
-    work = tmp_path_factory.mktemp("monitoring")
+def _inventory(work: Path) -> Path:
+    """Shanwei's copy, wave 4 due in the future, with a journal and a ledger."""
     inventory = copy_inventory(SHANWEI, work / "shanwei")
     systems = inventory / "systems.yaml"
     systems.write_text(
         systems.read_text().replace("wave: 4, deadline: 2020-06-30", "wave: 4, deadline: 2027-06-30")
     )
     _state(inventory)
+    return inventory
 
+
+@pytest.fixture(scope="module")
+def monitored(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Monitored]:
+    if not shutil.which("prometheus") or not shutil.which("promtool"):
+        pytest.fail("Prometheus is not installed: .ci/run installs Debian's prometheus")
+    work = tmp_path_factory.mktemp("monitoring")
+    inventory = _inventory(work)
     loaded = load_inventory(inventory).inventory
     twin = _twin(loaded)
     fabric = twin.fabric
@@ -195,9 +208,10 @@ def monitored(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Monitored]:
         lab_json.write_text(json.dumps({"pid": os.getpid(), "devices": lab_entries(listeners)}))
         env = {**os.environ, "EGOV_LAB_PASSWORD": PASSWORD, **SNMP_ENV}
         egov = str(Path(sys.executable).with_name("egov"))
+        services_lab = _services_lab(egov, work, env, inventory)
         exporter = subprocess.Popen(
             [egov, "exporter", "serve", str(inventory), "--lab", str(lab_json), "--port", "0",
-             "--probe-timeout", "3", "--reload-interval", "1"],
+             "--probe-timeout", "3", "--reload-interval", "1", "--services-lab", str(services_lab)],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
         )  # fmt: skip
         processes.append(exporter)
@@ -208,11 +222,13 @@ def monitored(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Monitored]:
         down = f"127.0.0.1:{free_port()}"  # an exporter of the pair that is not running
         config = work / "prometheus"
         snmp_exporter = f"127.0.0.1:{free_port()}"
+        blackbox = f"127.0.0.1:{free_port()}"
         subprocess.run(
             [egov, "monitoring", "config", str(inventory), "--out", str(config),
              "--exporter", exporter_url.removeprefix("http://"), "--exporter", down, "--lab", str(lab_json),
              *(arg for host in PROBED for arg in ("--devices", host)),
              "--snmp-exporter", snmp_exporter, "--snmp-ip-interval", "2s",
+             "--blackbox", blackbox, "--services-lab", str(services_lab), "--services-interval", "10s",
              "--scrape-interval", "2s", "--scrape-timeout", "2s"],
             check=True, capture_output=True, text=True,
         )  # fmt: skip
@@ -223,6 +239,7 @@ def monitored(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Monitored]:
         )  # fmt: skip
         processes.append(snmp)  # the same pid becomes snmp_exporter
         _wait_http(f"http://{snmp_exporter}/", snmp)
+        processes.append(_blackbox(egov, config, blackbox, env))
         storage = work / "tsdb"
         port = free_port()
         prometheus = subprocess.Popen(
@@ -233,8 +250,10 @@ def monitored(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Monitored]:
         processes.append(prometheus)
         base = f"http://127.0.0.1:{port}"
         _wait_for_data(base, prometheus)
-        yield Monitored(inventory, exporter_url, base, config, fabric, polled, snmp_exporter)
+        _lose_ipv6(egov, work, env, base, prometheus)
+        yield Monitored(inventory, exporter_url, base, config, fabric, polled, snmp_exporter, work)
     finally:
+        subprocess.run([egov, "lab", "down"], cwd=work, capture_output=True, check=False, env=env)
         for process in processes:  # only what this fixture started, by its handle
             process.terminate()
             try:
@@ -244,9 +263,54 @@ def monitored(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Monitored]:
         stop_in_thread(twin, loop)
 
 
-def _wait_for_data(base: str, prometheus: subprocess.Popen[str], timeout: float = 240.0) -> None:
-    """Until every probe target has been scraped and the rate-based rules have values."""
-    wanted = {
+def _services_lab(egov: str, work: Path, env: dict[str, str], inventory: Path) -> Path:
+    """The city's websites, zones, resolvers and CDN edges: the real services lab, its standing conditions."""
+    services = subprocess.run(
+        [egov, "lab", "up", str(inventory), "--services", "--no-devices", "--detach"],
+        cwd=work, capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    assert services.returncode == 0, services.stdout + services.stderr
+    for target, condition in SERVICE_CONDITIONS:
+        _set_service(egov, work, env, target, condition)
+    return work / "services-lab.json"
+
+
+def _blackbox(egov: str, config: Path, listen: str, env: dict[str, str]) -> subprocess.Popen[str]:
+    """The real blackbox_exporter on the blackbox.yml written for the services lab (the same pid)."""
+    prober = subprocess.Popen(
+        [egov, "monitoring", "blackbox-exporter", str(config), "--listen", listen],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env,
+    )  # fmt: skip
+    try:
+        _wait_http(f"http://{listen}/-/healthy", prober)
+    except RuntimeError:
+        prober.terminate()
+        raise
+    return prober
+
+
+def _lose_ipv6(
+    egov: str, work: Path, env: dict[str, str], base: str, prometheus: subprocess.Popen[str]
+) -> None:
+    """LOST_SITE, seen ready until now, loses its IPv6 listener (EgovWebsiteLostIPv6 has its case)."""
+    _set_service(egov, work, env, LOST_SITE, "v6-down")
+    _wait_for_data(base, prometheus, {f'count(egov_web_up{{instance="{LOST_SITE}",family="ipv6"}} == 0)': 1})
+
+
+def _set_service(egov: str, work: Path, env: dict[str, str], target: str, condition: str) -> None:
+    """`egov lab set-service TARGET CONDITION` on the services lab in ``work``."""
+    done = subprocess.run(
+        [egov, "lab", "set-service", target, condition], cwd=work, capture_output=True, text=True, env=env,
+        check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def _wait_for_data(
+    base: str, prometheus: subprocess.Popen[str], only: dict[str, int] | None = None, timeout: float = 240.0
+) -> None:
+    """Until every probe target has been scraped and the rate-based rules have values (or ``only``)."""
+    wanted = only or {
         'count(up{job="egov_probe"} == 1)': len(PROBED),
         'count(up{job="egov"} == 1)': 1,
         "count(link:egov_link_bytes_probe:rate2m)": 1,
@@ -256,6 +320,11 @@ def _wait_for_data(base: str, prometheus: subprocess.Popen[str], timeout: float 
         "count(link:egov_link_utilisation:ratio_rate2m > 0.8)": 1,
         "count(wave:egov_migration_on_cloud:deriv1d)": 1,
         "count(rate(egov_exporter_probes_total[1m]) > 0)": 1,
+        "count(egov_web_ipv6_ready)": 45,
+        'count(probe_success{job="blackbox_dns"})': 45,
+        'count(probe_success{job="blackbox_http"})': 16,
+        "count(egov_cdn_edge_up)": 8,
+        "count(milestone:egov_milestone_observed_progress:ratio)": 4,
     }
     deadline = time.monotonic() + timeout
     last: dict[str, Any] = {}

@@ -24,9 +24,11 @@ from exporters.dashboards.build import BOARDS, panel_queries, variable_queries
 from network.inventory.loader import load_inventory
 from tests.helpers import ROOT
 from tests.monitoring.conftest import (
+    CONTENT_SITE,
     COUNTY_END,
     DEGRADED,
     FAILED_DEVICE,
+    LOST_SITE,
     PROBED,
     SATURATED,
     UNREACHABLE,
@@ -275,3 +277,39 @@ def _probe_targets(bases: list[str], expected: int, timeout: float = 30.0) -> li
             return targets
         time.sleep(0.5)
     return targets
+
+
+def test_the_services_are_measured_beside_blackbox_exporter(monitored: Monitored) -> None:
+    """The exporter's ipv6_* probes and the real blackbox_exporter, scraped by the same Prometheus, agree
+    where blackbox can see; m04-dns-cdn is the probes' measure; an IPv6 listener going down fires
+    EgovWebsiteLostIPv6 and moves m04 down by one service."""
+    ready = {
+        r["metric"]["instance"] for r in _result(monitored, "max by (instance) (egov_web_ipv6_ready) == 1")
+    }
+    assert len(ready) == 14 and CONTENT_SITE not in ready and LOST_SITE not in ready
+    blackbox = {r["metric"]["host"] for r in _result(monitored, 'probe_success{job="blackbox_http"} == 1')}
+    assert blackbox == ready | {CONTENT_SITE}, "blackbox sees the page over IPv6, not that it differs"
+    assert _value(monitored, 'count(probe_success{job="blackbox_dns"} == 1)') == 16  # 29 sites IPv4-only
+    for alert, label in (
+        ("EgovWebsiteLostIPv6", LOST_SITE), ("EgovWebsiteIPv6ContentDiffers", CONTENT_SITE),
+        ("EgovCdnEdgeIPv6Down", "sw-lh-cdn"), ("EgovDnsDelegationIncomplete", "sw.gov.example"),
+    ):  # fmt: skip
+        _until(monitored, f'ALERTS{{alertname="{alert}",instance="{label}",alertstate="firing"}}', bool)
+    passing = 14 + 0 + 2 + 3  # websites, zones (both lost ns2's IPv6), resolvers, edges
+    assert _value(monitored, "city:egov_ipv6_services:ratio") == pytest.approx(passing / 53)
+    observed = 'milestone:egov_milestone_progress:ratio{milestone="m04-dns-cdn"}'
+    assert _value(monitored, observed) == pytest.approx(passing / 53)
+    lost = 'ALERTS{alertname="EgovWebsiteLostIPv6",instance="www.sw.gov.example",alertstate="firing"}'
+    portal = 'probe_success{job="blackbox_http",host="www.sw.gov.example"}'
+    egov = str(Path(sys.executable).with_name("egov"))
+    down = ["lab", "set-service", "www.sw.gov.example", "v6-down"]
+    assert subprocess.run([egov, *down], cwd=monitored.work, capture_output=True, check=False).returncode == 0
+    try:
+        _until(monitored, lost, bool, timeout=120)
+        _until(monitored, portal, lambda r: r and float(r[0]["value"][1]) == 0)
+        _until(
+            monitored, observed, lambda r: r and float(r[0]["value"][1]) == pytest.approx((passing - 1) / 53)
+        )
+    finally:
+        subprocess.run([egov, *down, "--clear"], cwd=monitored.work, capture_output=True, check=False)
+    _until(monitored, lost, lambda r: not r, timeout=120)

@@ -6,13 +6,16 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
@@ -196,3 +199,74 @@ def test_m04_is_measured_not_planned(exporter: str, services_lab: ServicesLab, s
         "ipv6", "check", str(SHANWEI), "--lab", str(services_lab.json), "--record", "--site", "www*"
     )
     assert refused.returncode == 2 and "--record measures the whole city" in refused.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def blackbox(services_lab: ServicesLab, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """Real blackbox_exporter on the blackbox.yml `egov monitoring config --blackbox` writes for the lab."""
+    out = tmp_path_factory.mktemp("monitoring")
+    listen = f"127.0.0.1:{_free_port()}"
+    written = run_egov(
+        "monitoring", "config", str(SHANWEI), "--out", str(out), "--blackbox", listen,
+        "--services-lab", str(services_lab.json),
+    )  # fmt: skip
+    assert written.returncode == 0, written.stderr
+    process = subprocess.Popen(
+        [sys.executable, "-m", "egov", "monitoring", "blackbox-exporter", str(out), "--listen", listen],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"http://{listen}/-/healthy", timeout=2).close()
+                break
+            except OSError:
+                assert process.poll() is None and time.monotonic() < deadline, (
+                    "blackbox_exporter did not start"
+                )
+                time.sleep(0.2)
+        yield {
+            "base": f"http://{listen}",
+            "http": json.loads((out / "targets" / "blackbox_http.json").read_text(encoding="utf-8")),
+            "dns": json.loads((out / "targets" / "blackbox_dns.json").read_text(encoding="utf-8")),
+        }
+    finally:
+        os.kill(process.pid, signal.SIGTERM)
+        process.wait(timeout=20)
+
+
+def _blackbox(blackbox: dict[str, Any], group: dict[str, Any]) -> float:
+    query = urllib.parse.urlencode(
+        {"module": group["labels"]["__param_module"], "target": group["targets"][0]}
+    )
+    samples = _probe(blackbox["base"], query)
+    return samples[("probe_success", ())]
+
+
+def test_blackbox_exporter_agrees_on_aaaa_and_the_ipv6_home_page(
+    exporter: str, blackbox: dict[str, Any], services_lab: ServicesLab
+) -> None:
+    http = {g["labels"]["host"]: g for g in blackbox["http"]}
+    dns = {g["labels"]["host"]: g for g in blackbox["dns"]}
+    assert len(dns) == 45 and len(http) == 16, "every site's AAAA; the home page where IPv6 is planned"
+    services_lab.set_conditions(
+        {"sites": {"www.sw.gov.example": ["v6-down"], "zwfw.sw.gov.example": ["no-aaaa"]}}
+    )
+    try:
+        for host in sorted(dns):
+            ours = _probe(exporter, f"module=ipv6_web&target={host}")
+            aaaa = _value(ours, "egov_web_dns_record", type="AAAA")
+            assert _blackbox(blackbox, dns[host]) == aaaa, f"{host}: AAAA"
+            if host in http and aaaa:  # blackbox's lab target is the listener itself, not the AAAA's
+                assert _blackbox(blackbox, http[host]) == _value(ours, "egov_web_up", family="ipv6"), host
+        assert _blackbox(blackbox, http["www.sw.gov.example"]) == 0, "no fallback to IPv4 on either side"
+        assert _blackbox(blackbox, dns["zwfw.sw.gov.example"]) == 0
+    finally:
+        services_lab.set_conditions({})
