@@ -147,12 +147,11 @@ def up_command(  # noqa: PLR0913, PLR0917 - typer: each option is one of the lab
         )
         command = _device_command(inventory, here, options)
         processes.append(_start_devices(inventory, command, env, detach, here))
-    if systems:
-        processes.append(
-            _start_systems(inventory, tuple(system or ()), megabytes, env, detach, here, processes)
-        )
-    if services:
+    if services:  # first: with both, the systems' service names live in its zones
         processes.append(_start_services(inventory, env, detach, here, processes))
+    if systems:
+        chosen = _SystemsOptions(tuple(system or ()), megabytes, here / SERVICES_JSON if services else None)
+        processes.append(_start_systems(inventory, chosen, env, detach, here, processes))
     if detach:
         pids = ", ".join(str(p.pid) for p in processes)
         plain(f"running in the background (pid {pids}); stop with `egov lab down`")
@@ -239,22 +238,30 @@ def _start_devices(
     return process
 
 
+class _SystemsOptions(NamedTuple):
+    systems: tuple[str, ...]
+    megabytes: float
+    names_dns: Path | None  # a services-lab.json: the service names live in its zones
+
+
 def _start_systems(
     inventory: Path,
-    chosen: tuple[str, ...],
-    megabytes: float,
+    options: _SystemsOptions,
     env: dict[str, str],
     detach: bool,
     here: Path,
     started: list[subprocess.Popen[str]],
 ) -> subprocess.Popen[str]:
+    names_dns = options.names_dns
     command = [
         sys.executable, "-m", "network.lab.systems.serve", str(inventory.resolve()),
         "--dir", str(here / SYSTEMS_DIR), "--json", str(here / SYSTEMS_JSON),
-        "--pidfile", str(here / SYSTEMS_PIDFILE), "--megabytes", str(megabytes),
+        "--pidfile", str(here / SYSTEMS_PIDFILE), "--megabytes", str(options.megabytes),
     ]  # fmt: skip
-    for system_id in chosen:
+    for system_id in options.systems:
         command += ["--system", system_id]
+    if names_dns is not None:
+        command += ["--names-dns", str(names_dns)]
     (here / SYSTEMS_JSON).unlink(missing_ok=True)
     process = _spawn(command, env, detach, here / SYSTEMS_LOGFILE)
     try:
@@ -278,7 +285,8 @@ def _start_systems(
         ],
         numeric_from=4,
     )
-    plain(f"endpoints in {here / SYSTEMS_JSON}; service names in {here / SYSTEMS_DIR / 'names.hosts'}")
+    where = "the services lab's DNS" if names_dns is not None else str(here / SYSTEMS_DIR / "names.hosts")
+    plain(f"endpoints in {here / SYSTEMS_JSON}; service names in {where}")
     return process
 
 

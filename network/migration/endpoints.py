@@ -8,7 +8,8 @@ references (``env:NAME``), resolved only when a connection is opened.
 
 ```yaml
 migration:
-  names: {kind: hosts, path: /etc/egov/service-names.hosts}   # what the cutover repoints
+  names: {kind: hosts, path: /etc/egov/service-names.hosts}   # what the cutover repoints, or DNS:
+  # names: {kind: dns, key: "env:EGOV_DNS_TSIG", zones: {sys.gov.example: {server: 192.0.2.121}}}
   ca: /etc/egov/gov-ca.pem                                    # TLS of the systems' services
   baseline_ports: [22]          # listeners of the target image that are not the system's own
   bandwidth_limit_kbps: 50000   # rsync's --bwlimit: spare the extranet links
@@ -31,7 +32,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from network.devices.transport import TargetRefused, check_target, resolve_credential
 from network.inventory.model import CredentialRef, StoreKind, System
@@ -82,11 +83,31 @@ class SystemEndpoints(_Strict):
     target: Side
 
 
-class NameMap(_Strict):
+class HostsNameMap(_Strict):
     """The names the cutover repoints: a hosts-format file (``address name`` per line)."""
 
     kind: Literal["hosts"] = "hosts"
     path: Path
+
+
+class ZonePrimary(_Strict):
+    """A zone's primary name server, where dynamic updates go."""
+
+    server: str
+    port: Port = 53
+
+
+class DnsNameMap(_Strict):
+    """The names the cutover repoints: DNS records, changed by dynamic update (RFC 2136) signed with the
+    TSIG key ``key`` references, on the primary of the zone that holds the name (the longest match)."""
+
+    kind: Literal["dns"]
+    key: CredentialRef
+    ttl: Annotated[int, Field(ge=5, le=86400)] = 300
+    zones: dict[str, ZonePrimary] = Field(min_length=1, description="zone name -> its primary")
+
+
+NameMap = Annotated[HostsNameMap | DnsNameMap, Field(discriminator="kind")]
 
 
 class Endpoints(_Strict):
@@ -94,10 +115,19 @@ class Endpoints(_Strict):
 
     names: NameMap
     ca: Path | None = None
+
     baseline_ports: tuple[Port, ...] = ()
     scan_ports: tuple[Port, Port] = (1, 65535)
     bandwidth_limit_kbps: Annotated[int, Field(ge=1)] | None = None
     systems: dict[str, SystemEndpoints] = Field(default_factory=dict)
+
+    @field_validator("names", mode="before")
+    @classmethod
+    def _hosts_by_default(cls, value: object) -> object:
+        """``names: {path: …}`` without a kind is the hosts file, as before DNS was a kind."""
+        if isinstance(value, dict) and "kind" not in value:
+            return {"kind": "hosts", **value}
+        return value
 
 
 class EndpointsError(Exception):

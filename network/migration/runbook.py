@@ -181,6 +181,7 @@ class Runbook:
             raise ValueError("check mode runs on a scratch copy of the ledger: Ledger(path, scratch=True)")
         self.service = Service(self.system)
         self.sides: SystemEndpoints = endpoints_of(self.endpoints, self.system, self.production)
+        self.names: names.NameService = names.name_service(self.endpoints.names, self.production)
         self.file_stores = [
             FileStore(s.name, self.sides.source.files[s.name], self.sides.target.files[s.name])
             for s in self.system.data_stores
@@ -607,11 +608,13 @@ class Runbook:
             verified, problems = self._compare({}, modes)
             if problems:
                 raise self._failed("cutover", "final copy differs: " + "; ".join(problems), verified)
-            previous = names.point(self.endpoints.names.path, self.service.name, self.sides.target.address)
+            previous = self.names.point(self.service.name, self.sides.target.address)
             self.ledger.record_step(
                 self.id, "cutover", "repointed",
-                f"{self.service.name}: {previous} -> {self.sides.target.address}",
-                {"name": self.service.name, "from": previous, "to": self.sides.target.address}, self.run,
+                f"{self.service.name}: {', '.join(previous) or 'nothing'} -> {self.sides.target.address}"
+                f" in {self.names.where}",
+                {"name": self.service.name, "from": previous, "to": self.sides.target.address,
+                 "names": self.names.where}, self.run,
             )  # fmt: skip
             answer = self._through_name()
         except _STEP_ERRORS as problem:
@@ -630,28 +633,28 @@ class Runbook:
         return StepResult("cutover", True, State.CUT_OVER, detail, evidence)
 
     def _through_name(self) -> checks.Answer:
-        address = names.lookup(self.endpoints.names.path, self.service.name)
-        if address is None:
-            raise checks.CheckError(f"{self.service.name} is not in the name map {self.endpoints.names.path}")
-        return self._answer(address, self.service.port)
+        addresses = self.names.addresses(self.service.name)
+        if not addresses:
+            raise checks.CheckError(f"{self.service.name} is not in {self.names.where}")
+        return self._answer(addresses[0], self.service.port)
 
     def finalize(self) -> StepResult:
         """Confirm the cutover: the name still points at the target and it answers (no rollback after)."""
         state = self._expect("finalize", State.CUT_OVER)
         try:
-            address = names.lookup(self.endpoints.names.path, self.service.name)
+            addresses = self.names.addresses(self.service.name)
             answer = self._through_name()
         except _STEP_ERRORS as problem:
             raise self._failed("finalize", _message(problem)) from None
         problems = checks.function_test(answer, None)
-        if address != self.sides.target.address:
-            problems.append(f"{self.service.name} points to {address}, not the target")
+        if addresses != [self.sides.target.address]:
+            problems.append(f"{self.service.name} points to {', '.join(addresses)}, not (only) the target")
         if problems:
             raise self._failed("finalize", "; ".join(problems))
         detail = "finalized; the source stays read-only until the department decommissions it"
         if self.check:
             return StepResult("finalize", False, state, "would record finalized")
-        evidence = {"name": self.service.name, "address": address, "answer": answer.body}
+        evidence = {"name": self.service.name, "address": addresses[0], "answer": answer.body}
         self._move(State.FINALIZED, "finalize", detail, evidence)
         return StepResult("finalize", True, State.FINALIZED, detail, evidence)
 
@@ -696,8 +699,8 @@ class Runbook:
 
     def _undo_plan(self) -> list[str]:
         plan = []
-        if names.lookup(self.endpoints.names.path, self.service.name) == self.sides.target.address:
-            plan.append(f"point {self.service.name} back to {self.sides.source.address}")
+        if self.sides.target.address in self.names.addresses(self.service.name):
+            plan.append(f"point {self.service.name} back to {', '.join(self._previous_names())}")
         if self._frozen_modes() is not None:
             plan.append("restore the source's permissions and let its databases be written")
         plan += [f"drop {db.target.dbname} on the target" for db in self.database_stores]
@@ -705,11 +708,25 @@ class Runbook:
         return plan
 
     def _undo_name(self) -> list[str]:
-        path = self.endpoints.names.path
-        if names.lookup(path, self.service.name) != self.sides.target.address:
+        if self.sides.target.address not in self.names.addresses(self.service.name):
             return []
-        names.point(path, self.service.name, self.sides.source.address)
-        return [f"{self.service.name} points to {self.sides.source.address} again"]
+        previous = self._previous_names()
+        self.names.put_back(self.service.name, previous)
+        return [f"{self.service.name} points to {', '.join(previous)} again ({self.names.where})"]
+
+    def _previous_names(self) -> list[str]:
+        """What the current cutover attempt's repoint found (the ledger's record), else the source."""
+        ready = self.ledger.entered(self.id, State.READY_FOR_CUTOVER)
+        marks = [] if ready is None else [
+            e for e in self.ledger.events(self.id, since=ready.seq)
+            if e.step == "cutover" and e.result == "repointed"
+        ]  # fmt: skip
+        if marks:
+            found = marks[-1].evidence.get("from")
+            previous = [found] if isinstance(found, str) else [str(a) for a in found or []]
+            if previous and self.sides.target.address not in previous:
+                return previous
+        return [self.sides.source.address]
 
     def _frozen_modes(self) -> dict[str, dict[str, int]] | None:
         """The source's permissions recorded by the current cutover attempt's freeze (None: no freeze)."""

@@ -24,8 +24,9 @@ from network.migration.checks import open_ports
 from network.migration.endpoints import (
     SUPPORTED_STORES,
     Database,
+    DnsNameMap,
     Endpoints,
-    NameMap,
+    HostsNameMap,
     Service,
     Side,
     SystemEndpoints,
@@ -111,6 +112,7 @@ class SystemsLab:
     clusters: dict[str, Cluster] = field(default_factory=dict)
     apps: list[App] = field(default_factory=list)
     endpoints: Endpoints | None = None
+    names_dns: DnsNameMap | None = None  # the services lab's zones: the cutover repoints real DNS
 
     @property
     def names_path(self) -> Path:
@@ -140,10 +142,12 @@ class SystemsLab:
         described: dict[str, SystemEndpoints] = {}
         for system, (source_address, target_address) in zip(self.systems, addresses, strict=True):
             described[system.id] = self._system(system, source_address, target_address, port, ca)
+        name_map = self.names_dns or HostsNameMap(path=self.names_path)
+        service_names = names.name_service(name_map)
         for system, (source_address, _) in zip(self.systems, addresses, strict=True):
-            names.point(self.names_path, Service(system).name, source_address)
+            service_names.put_back(Service(system).name, [source_address])
         self.endpoints = Endpoints(
-            names=NameMap(path=self.names_path),
+            names=name_map,
             ca=ca.path,
             baseline_ports=baseline,
             bandwidth_limit_kbps=self.bandwidth_limit_kbps,
