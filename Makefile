@@ -44,7 +44,7 @@ demo: $(STAMP)
 	@echo "== 7. Monitoring: the exporter, Prometheus's rules and alerts on the twin and the programme so far"
 	scripts/demo_monitoring.sh $(INVENTORY)
 	@echo
-	@echo "== 7b. DNS, websites and CDN over IPv6: zone files as code, every site scored on the services lab"
+	@echo "== 7b. DNS, websites and CDN over IPv6: zone files as code, every site scored, the exporter beside blackbox_exporter, a cutover in DNS"
 	scripts/demo_services.sh $(INVENTORY)
 	@echo
 	@echo "== 8. A broken copy, to show what an engineer sees (expected to fail)"
@@ -75,6 +75,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/cloud_scale.py --update-docs
 	$(BIN)/python bench/parse_corpus.py --update-docs
 	$(BIN)/python bench/snmp_poll.py --update-docs --ssh-repeat 3
+	$(BIN)/python bench/ipv6_services.py --update-docs
 
 schema: $(STAMP)
 	$(BIN)/egov schema --out docs/schema

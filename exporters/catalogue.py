@@ -132,6 +132,8 @@ METRICS: tuple[MetricDef, ...] = (
        "1 when the site's zone has a complete IPv6 delegation (see egov_dns_zone_ipv6_complete)."),
     _m("egov_web_crawl_complete", "gauge", "", SERVICES,
        "0 when the deadline cut the crawl short: the answer holds what was measured by then."),
+    _m("egov_web_probe_requests", "gauge", "protocol", SERVICES,
+       "What the probe cost: HTTPS requests (protocol https) and DNS queries (dns) it sent."),
     _m("egov_dns_zone_ipv6_complete", "gauge", "", SERVICES,
        "1 when the parent answers over IPv6 with AAAA glue for every in-zone name server and every name "
        "server answers authoritatively over IPv6."),

@@ -120,7 +120,7 @@ def web_families(result: SiteResult) -> list[Metric]:
         "egov_web_up", "egov_web_dns_record", "egov_web_ipv6_ready", "egov_web_ipv6_score",
         "egov_web_ipv6_indicator_ratio", "egov_web_ipv6_success_ratio", "egov_web_same_content",
         "egov_web_links", "egov_web_ipv6_links", "egov_web_phase_seconds", "egov_web_ipv6_latency_ratio",
-        "egov_web_delegation_complete", "egov_web_crawl_complete",
+        "egov_web_delegation_complete", "egov_web_crawl_complete", "egov_web_probe_requests",
     ])  # fmt: skip
     for family, home in (("ipv4", result.home_v4), ("ipv6", result.home_v6)):
         out["egov_web_up"].add_metric([family], int(bool(home and home.ok)))
@@ -150,6 +150,8 @@ def web_families(result: SiteResult) -> list[Metric]:
     complete = bool(result.delegation and result.delegation.complete)
     out["egov_web_delegation_complete"].add_metric([], int(complete))
     out["egov_web_crawl_complete"].add_metric([], int(result.complete))
+    out["egov_web_probe_requests"].add_metric(["https"], result.http_requests)
+    out["egov_web_probe_requests"].add_metric(["dns"], result.dns_queries)
     return list(out.values())
 
 

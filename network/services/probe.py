@@ -28,7 +28,7 @@ import statistics
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 from ipaddress import ip_address
 from typing import Any
@@ -62,6 +62,7 @@ WEIGHTS: dict[str, float] = {
     "latency": 10,
 }
 TIMEOUT = 3.0
+CRAWL_WORKERS = 4  # hosts of one crawl level fetched side by side
 
 
 class Deadline:
@@ -120,18 +121,45 @@ class _Connection(http.client.HTTPSConnection):
         self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
 
 
-def fetch(
-    reach: Reach, host: str, address: str, path: str, deadline: Deadline, context: ssl.SSLContext
-) -> Fetch:
-    """GET ``https://host/path`` from ``address`` only."""
-    try:
-        target = reach.web(address)
-    except (ReachError, TargetRefused) as problem:
-        return Fetch(False, error=str(problem))
-    started = time.monotonic()
-    connection = _Connection(host, target, context, deadline.left())
-    try:
-        connection.request("GET", path, headers={"Host": host, "User-Agent": "egov-ipv6-prober"})
+class Session:
+    """HTTPS to one address of one family for one host, the connection kept alive between requests (the
+    crawl's pages of one host share it, as a browser's would); reopened once if the server closed it."""
+
+    def __init__(self, reach: Reach, host: str, address: str, context: ssl.SSLContext) -> None:
+        self.reach, self.host, self.address, self.context = reach, host, address, context
+        self._connection: _Connection | None = None
+
+    def get(self, path: str, deadline: Deadline) -> Fetch:
+        """GET ``https://host/path`` from the address only."""
+        try:
+            target = self.reach.web(self.address)
+        except (ReachError, TargetRefused) as problem:
+            return Fetch(False, error=str(problem))
+        for attempt in (1, 2):
+            reused = self._connection is not None
+            if self._connection is None:
+                self._connection = _Connection(self.host, target, self.context, deadline.left())
+            try:
+                return self._get(self._connection, path, deadline)
+            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError) as problem:
+                self.close()
+                if not reused or attempt == 2:
+                    return Fetch(False, error=f"{type(problem).__name__}: {problem}".rstrip(": "))
+            except ssl.SSLError as problem:
+                self.close()
+                return Fetch(False, error=f"TLS: {problem.reason or problem}")
+            except (OSError, http.client.HTTPException) as problem:
+                self.close()
+                return Fetch(False, error=f"{type(problem).__name__}: {problem}".rstrip(": "))
+        return Fetch(False, error="unreachable")  # pragma: no cover - the loop always returns
+
+    def _get(self, connection: _Connection, path: str, deadline: Deadline) -> Fetch:
+        started = time.monotonic()
+        connection.timeout = deadline.left()
+        if connection.sock is not None:
+            connection.sock.settimeout(connection.timeout)
+        connection.connect_seconds = 0.0
+        connection.request("GET", path, headers={"Host": self.host, "User-Agent": "egov-ipv6-prober"})
         response = connection.getresponse()
         first = time.monotonic() - started
         body = b""
@@ -145,16 +173,30 @@ def fetch(
             ok = 200 <= response.status < 400
             error = "" if ok else f"HTTP {response.status}"
             digest = hashlib.sha256(body).hexdigest()
+            if response.will_close:
+                self.close()
             return Fetch(ok, response.status, error, connection.connect_seconds, first, total, digest, body)
+        self.close()
         return Fetch(
             False, response.status, "deadline reached during the transfer", connection.connect_seconds, first
         )
-    except ssl.SSLError as problem:
-        return Fetch(False, error=f"TLS: {problem.reason or problem}")
-    except (OSError, http.client.HTTPException) as problem:
-        return Fetch(False, error=f"{type(problem).__name__}: {problem}".rstrip(": "))
+
+    def close(self) -> None:
+        """Close the connection (the next request opens a new one)."""
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+
+def fetch(
+    reach: Reach, host: str, address: str, path: str, deadline: Deadline, context: ssl.SSLContext
+) -> Fetch:
+    """GET ``https://host/path`` from ``address`` only, on a connection of its own (timed from connect)."""
+    session = Session(reach, host, address, context)
+    try:
+        return session.get(path, deadline)
     finally:
-        connection.close()
+        session.close()
 
 
 class _Links(HTMLParser):
@@ -192,6 +234,7 @@ class Query:
     addresses: list[str] = field(default_factory=list)
     seconds: float = 0.0
     error: str = ""
+    sent: int = 0  # queries sent for it (0: answered from the run's cache)
 
 
 class Resolvers:
@@ -207,13 +250,16 @@ class Resolvers:
         """``name``'s ``rtype`` (A over IPv4 transport, AAAA over IPv6), the first resolver that answers."""
         key = (fqdn(name), rtype)
         if key in self._cache:
-            return self._cache[key]
+            return replace(self._cache[key], sent=0)
         servers = self.v4 if rtype == "A" else self.v6
         result = Query(False, error=f"no resolver over IPv{4 if rtype == 'A' else 6}")
+        sent = 0
         for server in servers:
             result = ask(self.reach, server, name, rtype, deadline, recursive=True)
+            sent += 1
             if result.ok or not result.error:
                 break
+        result = replace(result, sent=sent)
         self._cache[key] = result
         return result
 
@@ -251,6 +297,7 @@ class Delegation:
     in_zone: int = 0
     answering_v6: int = 0  # name servers that answered authoritatively over IPv6
     problems: list[str] = field(default_factory=list)
+    queries: int = 0  # DNS queries sent to find this out
 
     @property
     def complete(self) -> bool:
@@ -266,19 +313,7 @@ class Delegation:
 def check_delegation(reach: Reach, zone: Zone, resolvers: Resolvers, deadline: Deadline) -> Delegation:
     """Ask the parent (over IPv6) for ``zone``'s NS, then each name server over IPv6 for the SOA."""
     out = Delegation(fqdn(zone.name))
-    referral = None
-    for server in zone.parent_servers:
-        if server.ipv6 is None:
-            continue
-        try:
-            host, port = reach.dns(str(server.ipv6))
-            query = dns.message.make_query(out.zone, "NS")
-            query.flags &= ~dns.flags.RD
-            referral, _ = dns.query.udp_with_fallback(query, host, timeout=deadline.left(), port=port)
-            out.parent_v6 = True
-            break
-        except (OSError, dns.exception.DNSException, ReachError, TargetRefused) as problem:
-            out.problems.append(f"parent {server.name} over IPv6: {type(problem).__name__}")
+    referral = _referral(reach, zone, out, deadline)
     if referral is None:
         out.problems.append("no parent server answered over IPv6")
         return out
@@ -297,14 +332,43 @@ def check_delegation(reach: Reach, zone: Zone, resolvers: Resolvers, deadline: D
             else:
                 out.problems.append(f"{name}: no AAAA glue from the parent")
         else:
-            addresses = resolvers.ask(name, "AAAA", deadline).addresses
+            answer = resolvers.ask(name, "AAAA", deadline)
+            out.queries += answer.sent
+            addresses = answer.addresses
             if not addresses:
                 out.problems.append(f"{name}: no AAAA")
-        if any(_authoritative(reach, a, out.zone, deadline) for a in addresses):
+        if _any_authoritative(reach, addresses, out, deadline):
             out.answering_v6 += 1
         elif addresses:
             out.problems.append(f"{name}: does not answer for {out.zone} over IPv6")
     return out
+
+
+def _referral(reach: Reach, zone: Zone, out: Delegation, deadline: Deadline) -> dns.message.Message | None:
+    """The first parent server's answer to ``zone``'s NS over IPv6 (None: none answered)."""
+    for server in zone.parent_servers:
+        if server.ipv6 is None:
+            continue
+        try:
+            host, port = reach.dns(str(server.ipv6))
+            query = dns.message.make_query(out.zone, "NS")
+            query.flags &= ~dns.flags.RD
+            out.queries += 1
+            referral, _ = dns.query.udp_with_fallback(query, host, timeout=deadline.left(), port=port)
+            out.parent_v6 = True
+            return referral
+        except (OSError, dns.exception.DNSException, ReachError, TargetRefused) as problem:
+            out.problems.append(f"parent {server.name} over IPv6: {type(problem).__name__}")
+    return None
+
+
+def _any_authoritative(reach: Reach, addresses: list[str], out: Delegation, deadline: Deadline) -> bool:
+    """One of a name server's IPv6 addresses answers authoritatively for the zone (queries counted)."""
+    for address in addresses:
+        out.queries += 1
+        if _authoritative(reach, address, out.zone, deadline):
+            return True
+    return False
 
 
 def _authoritative(reach: Reach, address: str, zone: str, deadline: Deadline) -> bool:
@@ -335,6 +399,8 @@ class SiteResult:
     delegation: Delegation | None = None
     complete: bool = True  # False when the deadline cut the crawl short
     problems: list[str] = field(default_factory=list)
+    http_requests: int = 0  # what the probe cost the sites: HTTPS requests sent
+    dns_queries: int = 0  # and DNS queries sent (the delegation's included)
 
     def rate(self, level: int) -> float:
         """Share of links at ``level`` that answer over IPv6 (1.0 when there are none)."""
@@ -394,21 +460,34 @@ class Prober:
 
     def delegation(self, zone: Zone, deadline: Deadline) -> Delegation:
         """The zone's delegation (asked once per prober)."""
+        return self._delegation(zone, deadline)[0]
+
+    def _delegation(self, zone: Zone, deadline: Deadline) -> tuple[Delegation, bool]:
+        """The zone's delegation, and whether it was asked now (False: this prober knew it)."""
         key = fqdn(zone.name)
-        if key not in self._delegations:
-            self._delegations[key] = check_delegation(self.reach, zone, self.resolvers, deadline)
-        return self._delegations[key]
+        if key in self._delegations:
+            return self._delegations[key], False
+        found = self._delegations[key] = check_delegation(self.reach, zone, self.resolvers, deadline)
+        return found, True
 
     def site(self, website: Website, seconds: float = 20.0) -> SiteResult:
-        """Every indicator of ``website`` within ``seconds``."""
+        """Every indicator of ``website`` within ``seconds`` (its zone's delegation asked meanwhile)."""
         deadline = Deadline(seconds)
         host = website.host.rstrip(".")
-        out = SiteResult(website)
         zone = self.inventory.zone_of(host)
-        if zone is not None:
-            out.delegation = self.delegation(zone, deadline)
+        with ThreadPoolExecutor(max_workers=1) as side:
+            delegation = side.submit(self._delegation, zone, deadline) if zone is not None else None
+            out = self._site(website, host, deadline)
+            if delegation is not None:
+                out.delegation, asked = delegation.result()
+                out.dns_queries += out.delegation.queries if asked else 0
+        return out
+
+    def _site(self, website: Website, host: str, deadline: Deadline) -> SiteResult:
+        out = SiteResult(website)
         a = self.resolvers.ask(host, "A", deadline)
         aaaa = self.resolvers.ask(host, "AAAA", deadline)
+        out.dns_queries += a.sent + aaaa.sent
         out.a, out.aaaa = a.ok, aaaa.ok
         out.dns_v4, out.dns_v6 = (a.seconds if a.ok else None), (aaaa.seconds if aaaa.ok else None)
         if a.error:
@@ -417,12 +496,14 @@ class Prober:
             out.problems.append("no AAAA record" + (f" ({aaaa.error})" if aaaa.error else ""))
         if a.ok:
             out.home_v4 = fetch(self.reach, host, a.addresses[0], "/", deadline, self.context)
+            out.http_requests += 1
         if not aaaa.ok:
             return out
         v6 = aaaa.addresses[0]
         tries = [
             fetch(self.reach, host, v6, "/", deadline, self.context) for _ in range(max(1, self.repeats))
         ]
+        out.http_requests += len(tries)
         good = [t for t in tries if t.ok]
         out.success_rate = len(good) / len(tries)
         out.home_v6 = good[0] if good else tries[0]
@@ -438,31 +519,58 @@ class Prober:
         return out
 
     def _crawl(self, out: SiteResult, host: str, deadline: Deadline) -> None:
+        """Breadth first to MAX_DEPTH, within max_pages and the deadline. Each level's pages are fetched
+        host by host over one kept-alive connection per host, the hosts side by side."""
         assert out.home_v6 is not None
-        frontier = [(link, 2) for link in links_of(out.home_v6.body, f"https://{host}/")]
         seen = {f"https://{host}/"}
+        frontier = links_of(out.home_v6.body, f"https://{host}/")
         fetched = 0
-        while frontier:
-            link, level = frontier.pop(0)
-            if link in seen or level > MAX_DEPTH:
-                continue
-            seen.add(link)
-            if deadline.over or fetched >= self.max_pages:
+        for level in range(2, MAX_DEPTH + 1):
+            wanted = [link for link in dict.fromkeys(frontier) if link not in seen]
+            seen.update(wanted)
+            if not wanted:
+                return
+            room = self.max_pages - fetched
+            if deadline.over or room < len(wanted):
                 out.complete = False
-                break
-            parts = urlsplit(link)
-            target = (parts.hostname or "").lower()
-            answer = self.resolvers.ask(target, "AAAA", deadline)
-            page = None
-            if answer.ok:
-                page = fetch(
-                    self.reach, target, answer.addresses[0], parts.path or "/", deadline, self.context
+                wanted = [] if deadline.over else wanted[: max(0, room)]
+            by_host: dict[str, list[str]] = {}
+            for link in wanted:
+                by_host.setdefault((urlsplit(link).hostname or "").lower(), []).append(link)
+            workers = max(1, min(CRAWL_WORKERS, len(by_host)))
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                answers = list(
+                    pool.map(lambda item: self._pages(item[0], item[1], deadline), by_host.items())
                 )
-                fetched += 1
-            supported, total = out.links.get(level, (0, 0))
-            out.links[level] = (supported + int(bool(page and page.ok)), total + 1)
-            if page and page.ok and level < MAX_DEPTH and target == host:
-                frontier += [(child, level + 1) for child in links_of(page.body, link)]
+            frontier = []
+            supported = total = 0
+            for sent, pages in answers:
+                out.dns_queries += sent
+                for link, page in pages:
+                    total += 1
+                    fetched += page is not None
+                    out.http_requests += page is not None
+                    supported += bool(page and page.ok)
+                    same_site = (urlsplit(link).hostname or "").lower() == host
+                    if page and page.ok and level < MAX_DEPTH and same_site:
+                        frontier += links_of(page.body, link)
+            out.links[level] = (supported, total)
+            if not out.complete:
+                return
+
+    def _pages(
+        self, target: str, links: list[str], deadline: Deadline
+    ) -> tuple[int, list[tuple[str, Fetch | None]]]:
+        """The DNS queries sent, and the pages of one host over IPv6 (None: the host has no AAAA),
+        fetched over one connection."""
+        answer = self.resolvers.ask(target, "AAAA", deadline)
+        if not answer.ok:
+            return answer.sent, [(link, None) for link in links]
+        session = Session(self.reach, target, answer.addresses[0], self.context)
+        try:
+            return answer.sent, [(link, session.get(urlsplit(link).path or "/", deadline)) for link in links]
+        finally:
+            session.close()
 
     def zones(self, seconds: float = 10.0) -> list[Delegation]:
         """Every zone's delegation over IPv6."""
@@ -615,6 +723,7 @@ def as_json(result: SiteResult) -> dict[str, Any]:
             "problems": result.delegation.problems,
         },
         "complete": result.complete,
+        "requests": {"https": result.http_requests, "dns": result.dns_queries},
         "problems": result.problems,
     }
 

@@ -85,6 +85,10 @@ def test_a_website_answers_every_indicator(exporter: str) -> None:
     )
     assert _value(portal, "egov_web_phase_seconds", family="ipv6", phase="first_byte") > 0
     assert ("egov_web_ipv6_latency_ratio", (("phase", "connect"),)) in portal
+    # what it cost: home page over IPv4, 3 tries over IPv6, 4 level-2 pages with an AAAA and 6 at level 3;
+    # A and AAAA, the delegation (NS at the parent, SOA at 2 name servers), 2 other sites' AAAA
+    assert _value(portal, "egov_web_probe_requests", protocol="https") == 1 + 3 + 4 + 6
+    assert _value(portal, "egov_web_probe_requests", protocol="dns") == 2 + 3 + 2
     ipv4_only = _probe(exporter, "module=ipv6_web&target=swb.sw.gov.example")
     assert (
         _value(ipv4_only, "egov_web_ipv6_ready") == 0
