@@ -44,6 +44,8 @@ def test_rule(case: dict[str, Any], tmp_path: Path) -> None:
     finding = next(f for f in matches if f.line == expect["line"])
     if "column" in expect:
         assert finding.column == expect["column"]
+    if "hint" in expect:
+        assert expect["hint"] in finding.hint, finding.hint
     assert finding.hint, "every finding tells how to fix it"
     assert finding.message
     # A file that cannot be read (any of them: the rules would see only a part) makes the whole

@@ -17,6 +17,12 @@ class MetricSpec:
     scopes: frozenset[str] = frozenset()
 
 
+# Metrics that were replaced: an inventory still naming one is told what to write instead.
+REPLACED: dict[str, str] = {
+    "ipv6_systems_ratio": "ipv6_services_ratio (the websites, zones, resolvers and CDN edges measured over "
+    "IPv6; it takes no scope)",
+}
+
 METRICS: dict[str, MetricSpec] = {
     spec.name: spec
     for spec in (

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from network.inventory.findings import Finding
 from network.inventory.inventory import Inventory
-from network.inventory.metrics import METRICS
+from network.inventory.metrics import METRICS, REPLACED
 
 _SCOPES = ("levels", "departments", "systems")
 
@@ -21,6 +21,8 @@ def check(inv: Inventory) -> Iterator[Finding]:
         if spec is None:
             close = difflib.get_close_matches(binding.name, sorted(METRICS), n=1, cutoff=0.6)
             hint = f"did you mean {close[0]!r}?" if close else f"metrics: {', '.join(sorted(METRICS))}"
+            if binding.name in REPLACED:
+                hint = f"{binding.name} was replaced by {REPLACED[binding.name]}"
             yield Finding(
                 "M001",
                 f"milestone {milestone.id} is bound to unknown metric {binding.name!r}",
