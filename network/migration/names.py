@@ -98,9 +98,8 @@ def point(path: Path, name: str, address: str | None) -> str | None:
 class NameService(Protocol):
     """Where a cutover repoints a service name."""
 
-    @property
-    def where(self) -> str:
-        """What it is, for messages: the file, or the zone's primary."""
+    def where(self, name: str) -> str:
+        """Where ``name`` is kept, for messages and the ledger: the file, or its zone's primary."""
         ...
 
     def addresses(self, name: str) -> list[str]:
@@ -122,8 +121,7 @@ class HostsFile:
 
     path: Path
 
-    @property
-    def where(self) -> str:
+    def where(self, name: str) -> str:
         return f"the name map {self.path}"
 
     def addresses(self, name: str) -> list[str]:
@@ -147,21 +145,26 @@ class DnsNames:
     ttl: int = 300
     production: bool = False
 
-    @property
-    def where(self) -> str:
-        return "DNS (" + ", ".join(f"{z} on {a}#{p}" for z, (a, p) in sorted(self.zones.items())) + ")"
+    def where(self, name: str) -> str:
+        zone = self._zone_name(name)
+        chosen = {zone: self.zones[zone]} if zone is not None else self.zones
+        return "DNS (" + ", ".join(f"{z} on {a}#{p}" for z, (a, p) in sorted(chosen.items())) + ")"
+
+    def _zone_name(self, name: str) -> str | None:
+        """The zone that holds ``name``: the longest of the map's zones it lies in (None: none)."""
+        wanted = name.rstrip(".").lower()
+        matches = [z for z in self.zones if wanted == z or wanted.endswith("." + z)]
+        return max(matches, key=len) if matches else None
 
     def _zone(self, name: str) -> tuple[str, Server]:
         from network.services.update import Server  # noqa: PLC0415 - dnspython only when DNS is used
 
-        wanted = name.rstrip(".").lower()
-        matches = [z for z in self.zones if wanted == z or wanted.endswith("." + z)]
-        if not matches:
+        zone = self._zone_name(name)
+        if zone is None:
             raise NameMapError(
                 f"{name}: in none of the name map's zones ({', '.join(sorted(self.zones))}); "
                 "add its zone and primary to migration.yaml's names.zones"
             )
-        zone = max(matches, key=len)
         address, port = self.zones[zone]
         try:
             return zone + ".", Server(address, port, self.production)

@@ -612,9 +612,9 @@ class Runbook:
             self.ledger.record_step(
                 self.id, "cutover", "repointed",
                 f"{self.service.name}: {', '.join(previous) or 'nothing'} -> {self.sides.target.address}"
-                f" in {self.names.where}",
+                f" in {self.names.where(self.service.name)}",
                 {"name": self.service.name, "from": previous, "to": self.sides.target.address,
-                 "names": self.names.where}, self.run,
+                 "names": self.names.where(self.service.name)}, self.run,
             )  # fmt: skip
             answer = self._through_name()
         except _STEP_ERRORS as problem:
@@ -635,7 +635,7 @@ class Runbook:
     def _through_name(self) -> checks.Answer:
         addresses = self.names.addresses(self.service.name)
         if not addresses:
-            raise checks.CheckError(f"{self.service.name} is not in {self.names.where}")
+            raise checks.CheckError(f"{self.service.name} is not in {self.names.where(self.service.name)}")
         return self._answer(addresses[0], self.service.port)
 
     def finalize(self) -> StepResult:
@@ -712,7 +712,8 @@ class Runbook:
             return []
         previous = self._previous_names()
         self.names.put_back(self.service.name, previous)
-        return [f"{self.service.name} points to {', '.join(previous)} again ({self.names.where})"]
+        where = self.names.where(self.service.name)
+        return [f"{self.service.name} points to {', '.join(previous)} again ({where})"]
 
     def _previous_names(self) -> list[str]:
         """What the current cutover attempt's repoint found (the ledger's record), else the source."""

@@ -91,8 +91,7 @@ def test_cutover_and_rollback_repoint_the_name_in_dns(lab: dict[str, Any]) -> No
         assert ledger.record(system.id).state is State.ROLLED_BACK
         repointed = [e for e in ledger.events(system.id) if e.result == "repointed"]
         assert repointed[-1].evidence["from"] == [source] and repointed[-1].evidence["to"] == target
-        assert repointed[-1].evidence["names"].startswith("DNS (")
-        assert "sys.gov.example on 127.0.0.1#" in repointed[-1].evidence["names"]
+        assert repointed[-1].evidence["names"].startswith("DNS (sys.gov.example on 127.0.0.1#")
         undone = ledger.entered(system.id, State.ROLLED_BACK)
         assert undone is not None and any(
             f"{name} points to {source} again" in u for u in undone.evidence["undone"]
