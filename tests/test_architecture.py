@@ -123,3 +123,11 @@ def test_the_command_starts_without_loading_dnspython() -> None:
     code = "import sys, egov.cli; print(sorted(m for m in sys.modules if m == 'dns' or m.startswith('dns.')))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("path", _modules("network/render"), ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_renderer_never_knows_the_rollout(path: Path) -> None:
+    # What a device should carry is computed from the inventory, the lock and the render settings;
+    # the rollout (waves, journal, budgets) builds on it, never the other way round.
+    bad = {n for n in _imports(path) if n.startswith(("network.rollout", "network.lab", "network.devices"))}
+    assert not bad, f"{path.relative_to(ROOT)} imports {bad}"

@@ -18,7 +18,7 @@ from network.addressing.prefixes import LAN_LENGTH, P2P_CONFIGURED, address_text
 from network.inventory import Inventory
 from network.inventory.model import Device, Endpoint, Level, Link, Role, Site
 from network.inventory.platforms import platform_spec
-from network.rollout.config import RolloutConfig
+from network.render.settings import RenderSettings
 
 _GATEWAY_ROLES = (Role.CORE, Role.AGGREGATION, Role.ACCESS)
 
@@ -112,7 +112,7 @@ def _router_id(device: Device, loopback: int) -> str:
 class IntentBuilder:
     """Computes :class:`DeviceIntent` for any device of one inventory (indexes built once)."""
 
-    def __init__(self, inventory: Inventory, lock: Lock, config: RolloutConfig) -> None:
+    def __init__(self, inventory: Inventory, lock: Lock, config: RenderSettings) -> None:
         self.inventory, self.lock, self.config = inventory, lock, config
         self.sites = inventory.site_by_id
         counties = sorted(s.id for s in inventory.sites if s.level == Level.COUNTY)

@@ -27,32 +27,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 
 from network.inventory.model import Level, Role
+from network.render.settings import RenderSettings, Strict
 
 ROLLOUT_FILE = "rollout.yaml"
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Ospfv3(_Strict):
-    """OSPFv3 where the extranet runs it: area 0 at the city, area N for the Nth county (by site id)."""
-
-    process: Annotated[int, Field(ge=1, le=65535)] = 1
-    levels: tuple[Level, ...] = (Level.CITY, Level.COUNTY, Level.TOWN)
-
-
-class Routing(_Strict):
-    """IPv6 routing toward the parent: OSPFv3 on some levels, a static default on others."""
-
-    ospfv3: Ospfv3 = Ospfv3()
-    static_default: tuple[Level, ...] = (Level.VILLAGE,)
-
-
-class WaveSpec(_Strict):
+class WaveSpec(Strict):
     """One declared wave: which devices it takes, and how many may fail (percent) before it stops."""
 
     name: Annotated[str, Field(min_length=1, max_length=80)]
@@ -63,11 +46,9 @@ class WaveSpec(_Strict):
     max_fail_percentage: Annotated[float, Field(ge=0, le=100)] | None = None
 
 
-class RolloutConfig(_Strict):
-    """The ``rollout:`` section of rollout.yaml."""
+class RolloutConfig(RenderSettings):
+    """The ``rollout:`` section of rollout.yaml: the render settings, and the rollout's own."""
 
-    routing: Routing = Routing()
-    lan_vlan_base: Annotated[int, Field(ge=2, le=3000)] = 1000
     workers: Annotated[int, Field(ge=1, le=256)] = 16
     max_fail_percentage: Annotated[float, Field(ge=0, le=100)] = 10.0
     trial_seconds: Annotated[int, Field(ge=60, le=3600)] = 300
