@@ -293,10 +293,10 @@ def status_command(
     journal = open_journal(path, scratch=True)  # status only reads
     try:
         records = journal.devices()
-        trials = journal.trials()
+        changes = journal.changes()
     finally:
         journal.close()
-    waiting = [t for t in trials if t.outcome is None]
+    waiting = [c for c in changes if c.outcome is None]
     if output_format == "json":
         document = [
             {
@@ -305,7 +305,11 @@ def status_command(
                 "state": r.state,
                 "reason": r.reason,
                 "hash_after": r.hash_after,
-                "open_trials": [t.change for t in waiting if t.hostname == r.hostname],
+                "open_changes": [
+                    {"change": c.change, "trial_seconds": c.seconds}
+                    for c in waiting
+                    if c.hostname == r.hostname
+                ],
             }
             for r in records
         ]
@@ -315,11 +319,15 @@ def status_command(
     for record in records:
         counts[record.state] = counts.get(record.state, 0) + 1
     plain(", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
-    outcomes: dict[str, int] = {}
-    for trial in trials:
-        outcomes[trial.outcome or "open"] = outcomes.get(trial.outcome or "open", 0) + 1
-    if trials:
-        plain("trial commits: " + ", ".join(f"{n} {o}" for o, n in sorted(outcomes.items())))
+    for kind, chosen in (
+        ("trial commits", [c for c in changes if c.trial]),
+        ("plain commits", [c for c in changes if not c.trial]),
+    ):
+        outcomes: dict[str, int] = {}
+        for change in chosen:
+            outcomes[change.outcome or "open"] = outcomes.get(change.outcome or "open", 0) + 1
+        if chosen:
+            plain(f"{kind}: " + ", ".join(f"{n} {o}" for o, n in sorted(outcomes.items())))
     shown = [r for r in records if r.state != "pending"] or records[:20]
     table(
         "devices",
@@ -329,11 +337,9 @@ def status_command(
     )
     if waiting:
         table(
-            "open trial commits: an interruption left them, they may still wait on the device",
-            ["hostname", "change", "seconds"],
-            [(t.hostname, t.change, t.seconds) for t in waiting],
+            "open changes: an interruption left them half-way, or waiting on the device (a trial)",
+            ["hostname", "change", "trial seconds"],
+            [(c.hostname, c.change, c.seconds or "-") for c in waiting],
             numeric_from=2,
         )
-        error(
-            f"{len(waiting)} trial commit(s) open", f"`egov rollout resume {inventory} --lab …` settles them"
-        )
+        error(f"{len(waiting)} change(s) open", f"`egov rollout resume {inventory} --lab …` settles them")

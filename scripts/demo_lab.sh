@@ -55,7 +55,7 @@ WAVE="$("$BIN/egov" rollout plan shanwei --format json | "$BIN/python" -c '
 import json, sys
 print(next(w["number"] for w in json.load(sys.stdin)["waves"] if w["name"].endswith("(sw-hq) core")))')"
 "$BIN/python" "$BIN/../../scripts/kill_in_postcheck.py" shanwei lab.json "$WAVE"
-"$BIN/egov" rollout status shanwei 2>/dev/null | sed -n '/^trial commits:/p;/^open trial commits/,$p' | sed 's/^/   /'
+"$BIN/egov" rollout status shanwei 2>/dev/null | sed -n '/^trial commits:/p;/^open changes/,$p' | sed 's/^/   /'
 echo "   resume takes each trial over from a new session, postchecks afresh and confirms it:"
 "$BIN/egov" rollout resume shanwei --lab lab.json --settle-only | sed 's/^/   /'
 "$BIN/egov" rollout status shanwei | grep -E "^trial commits" | sed 's/^/   /'

@@ -107,6 +107,13 @@ def test_one_change_transaction() -> None:
             assert call not in text, f"{path.relative_to(ROOT)} calls {call} outside transaction.py"
 
 
+def test_the_change_transaction_types_its_drivers() -> None:
+    # mypy checks every driver call of the rollout against ChangeDriver: none may go through Any.
+    for path in _modules("network/rollout"):
+        text = path.read_text(encoding="utf-8")
+        assert "driver: Any" not in text and "[[Target], Any]" not in text, path.relative_to(ROOT)
+
+
 @pytest.mark.parametrize("path", _modules("network/services"), ids=lambda p: str(p.relative_to(ROOT)))
 def test_the_services_know_the_plan_not_the_labs(path: Path) -> None:
     # DNS as code and the IPv6 prober read the inventory, the address lock and the transport's safety

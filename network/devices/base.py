@@ -113,6 +113,35 @@ class DeviceDriver(Protocol):
         ...
 
 
+class ChangeDriver(DeviceDriver, Protocol):
+    """What a change transaction asks of a driver besides the contract: the rollout, onboarding and the
+    cutover (their prechecks, push, postchecks, confirmation and rollback) program against this."""
+
+    platform: str
+    trial_supported: bool
+    device: Any  # the open session; None once it dropped (a rollback then opens a new one)
+
+    def open(self) -> None:
+        """Connect (after the loopback-only safety check unless production is chosen)."""
+        ...
+
+    def close(self) -> None:
+        """End the session."""
+        ...
+
+    def uncommitted(self) -> bool:
+        """Changes typed but not committed (someone else is configuring the device)."""
+        ...
+
+    def has_pending_commit(self) -> bool:
+        """A trial commit waits for confirmation (asked of the device where the platform shows it)."""
+        ...
+
+    def rollback_to(self, config: str) -> None:
+        """Put back a configuration stored elsewhere (a journal), verified afterwards."""
+        ...
+
+
 @dataclass(frozen=True)
 class Observation:
     """What a monitoring probe reads: interfaces (with their counters) and addresses, in one pass."""

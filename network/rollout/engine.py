@@ -15,7 +15,8 @@ Per device:
 Steps 2–4 are :mod:`network.rollout.transaction`, shared with onboarding and the cutover. ``resume``
 settles what an interruption caught: each device left ``running`` (its pending trial, asked of the
 device, confirmed after a fresh postcheck or put back; one the device already reverted recorded as
-``rolled_back``), and every onboarding or cutover left with an open trial.
+``rolled_back``), and every onboarding or cutover an interruption left open (its change, trial or
+plain commit, recorded in the journal with the configuration before it).
 
 A wave stops taking new devices once its failures exceed its ``max_fail_percentage``. Devices whose
 uplink peer failed are not touched (kept pending, with the reason). Ctrl-C stops between devices.
@@ -32,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from network.devices.addresses import PREFERRED
+from network.devices.base import ChangeDriver
 from network.devices.collect import Target
 from network.inventory.model import Level
 from network.render import render_intent
@@ -43,7 +45,7 @@ from network.rollout.transaction import Change, Recorder, Result
 from network.rollout.waves import Wave, WavePlan
 
 POSTCHECK_SECONDS = 20.0  # how long planned addresses may stay tentative before the postcheck fails
-ROLLOUT = "rollout"  # the journal's name for the rollout's change of a device (trials.change)
+ROLLOUT = "rollout"  # the journal's name for the rollout's change of a device (changes.change)
 
 
 class DeviceFailure(Exception):
@@ -74,7 +76,9 @@ class RunResult:
         return [o for o in self.outcomes if o.state in (FAILED, ROLLED_BACK)]
 
 
-Opener = Callable[[Target], Any]  # opens a driver for a target (the CLI binds password and production)
+Opener = Callable[
+    [Target], ChangeDriver
+]  # opens a driver for a target (the CLI binds password and production)
 
 
 @dataclass
@@ -218,7 +222,7 @@ class Engine:
     def _recorder(self, hostname: str, wave: int) -> Recorder:
         return Recorder(self.journal, self.run_id, hostname, wave)
 
-    def _change(self, driver: Any, hostname: str, wave: int) -> Outcome:
+    def _change(self, driver: ChangeDriver, hostname: str, wave: int) -> Outcome:
         started = time.time()
         recorder = self._recorder(hostname, wave)
         try:
@@ -244,7 +248,7 @@ class Engine:
 
     # --- checks --------------------------------------------------------------------------------
 
-    def _precheck(self, driver: Any, hostname: str) -> tuple[str, set[str]]:
+    def _precheck(self, driver: ChangeDriver, hostname: str) -> tuple[str, set[str]]:
         device = self.context.inventory.device_by_hostname[hostname]
         facts = driver.facts()
         if facts.platform != device.platform:
@@ -261,7 +265,7 @@ class Engine:
         ipv4 = {f"{a.interface} {a.address}/{a.prefix_length}" for a in driver.addresses() if a.family == 4}
         return driver.running_config(), ipv4
 
-    def _postcheck(self, driver: Any, hostname: str, ipv4: set[str]) -> None:
+    def _postcheck(self, driver: ChangeDriver, hostname: str, ipv4: set[str]) -> None:
         intent = self.context.intents.build(hostname)
         wanted = {(interface, address) for interface, address, _ in intent.addresses}
         deadline = time.monotonic() + self.postcheck_seconds
@@ -298,12 +302,12 @@ class Engine:
     def _settle(self, hostname: str, wave: int) -> Outcome:
         """A device caught mid-change by an interruption: complete it, or put it back.
 
-        Its open trial (if the push got that far) is taken over by the new session; a device found
+        Its open change (if the push got that far) is taken over by the new session; a device found
         untouched is changed afresh only if its push never got through (stage ``push``).
         """
         record = self.journal.device(hostname)
         assert record is not None and record.pre_change is not None
-        trials = [t for t in self.journal.open_trials(hostname) if t.change == ROLLOUT]
+        records = [c for c in self.journal.open_changes(hostname) if c.change == ROLLOUT]
         try:
             driver = self.opener(self.targets[hostname])
         except Exception as problem:
@@ -319,11 +323,11 @@ class Engine:
                 change,
                 lambda device: self._postcheck(device, hostname, ipv4),
                 self._recorder(hostname, wave),
-                trials[-1] if trials else None,
+                records[-1] if records else None,
                 None if pushed else lambda: _as_result(self._change(driver, hostname, wave)),
             )
-            for stale in trials[:-1]:  # older ones cannot be pending any more: one trial at a time
-                self.journal.settle_trial(stale.id, "superseded")
+            for stale in records[:-1]:  # older ones cannot be pending any more: one change at a time
+                self.journal.settle_change(stale.id, "superseded")
             return Outcome(hostname, wave, result.state, result.reason, result.diff)
         except Exception as problem:  # the device dropped the session while being settled
             return self._fail(hostname, wave, "resume", f"could not be settled: {problem}")

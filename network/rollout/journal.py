@@ -4,10 +4,12 @@
 stage it reached, the configuration saved before the change and the hashes before and after.
 ``steps`` is append-only: every precheck, push, postcheck and rollback with its timestamps, result
 and detail. A device is marked ``running`` with its stage *before* anything is sent to it, so that
-after an interruption (even kill -9) ``resume`` knows which devices may be half-way. ``trials`` holds
-every trial commit, opened before the commit is sent and closed once it is confirmed or gone back:
-an open one after an interruption is a change that may still be waiting on the device for its
-confirmation (rollout, onboarding or cutover alike), and ``resume`` settles it.
+after an interruption (even kill -9) ``resume`` knows which devices may be half-way. ``changes`` holds
+every change pushed to a device (the rollout's, an onboarding's, a cutover's), with the configuration
+before it, opened before anything is sent and closed once it is confirmed or gone back; ``seconds`` is
+its trial time where the platform has trial commits (VRP8, Comware 7) and 0 for a plain commit. An
+open one after an interruption is a change that may be half-way, or still waiting on the device for
+its confirmation, and ``resume`` settles it from the configuration it recorded.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ CREATE TABLE IF NOT EXISTS playbook_events (
     id INTEGER PRIMARY KEY, run INTEGER NOT NULL, playbook TEXT NOT NULL, event TEXT NOT NULL,
     host TEXT, task TEXT, created REAL NOT NULL, detail TEXT
 );
-CREATE TABLE IF NOT EXISTS trials (
+CREATE TABLE IF NOT EXISTS changes (
     id INTEGER PRIMARY KEY, run INTEGER NOT NULL, hostname TEXT NOT NULL, change TEXT NOT NULL,
     started REAL NOT NULL, seconds INTEGER NOT NULL, pre_change TEXT NOT NULL, hash_before TEXT NOT NULL,
     settled REAL, outcome TEXT
@@ -85,10 +87,19 @@ class DeviceRecord:
     hash_after: str | None
 
 
+# Journals written before changes were recorded for every platform kept only trial commits, in a
+# table of the same columns; they are carried over once, on first open.
+_LEGACY = """
+INSERT INTO changes SELECT id, run, hostname, change, started, seconds, pre_change, hash_before,
+    settled, outcome FROM trials;
+DROP TABLE trials;
+"""
+
+
 @dataclass(frozen=True)
-class TrialRecord:
-    """A trial commit sent to a device: which change (``rollout``, ``onboard D``, ``cutover D N``), when,
-    for how many seconds, the configuration before it; ``outcome`` once settled (None while open)."""
+class ChangeRecord:
+    """A change sent to a device: which (``rollout``, ``onboard D``, ``cutover D N``), when, its trial
+    time (0: a plain commit), the configuration before it; ``outcome`` once settled (None while open)."""
 
     id: int
     run: int
@@ -99,6 +110,11 @@ class TrialRecord:
     pre_change: str
     hash_before: str
     outcome: str | None
+
+    @property
+    def trial(self) -> bool:
+        """Sent as a trial commit (the device reverts it by itself unless it is confirmed)."""
+        return self.seconds > 0
 
 
 class Journal:
@@ -115,6 +131,9 @@ class Journal:
         self._db = connect(path, "rollout journal", scratch)
         try:
             self._db.executescript(_SCHEMA)
+            legacy = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'trials'"
+            if self._db.execute(legacy).fetchone():
+                self._db.executescript("BEGIN IMMEDIATE;" + _LEGACY + "COMMIT;")
             self._db.execute("SELECT hostname, wave, state, stage, pre_change FROM devices LIMIT 1")
         except sqlite3.DatabaseError as problem:
             self._db.close()
@@ -236,44 +255,45 @@ class Journal:
             ).fetchone()
         return DeviceRecord(*row) if row else None
 
-    def open_trial(self, run: int, hostname: str, change: str, seconds: int, pre_change: str) -> int:
-        """Record a trial commit about to be sent (before it is: a kill during the commit is covered)."""
+    def open_change(self, run: int, hostname: str, change: str, seconds: int, pre_change: str) -> int:
+        """Record a change about to be sent, with the configuration before it (before it is sent: a kill
+        during the push is covered); ``seconds``: its trial time, 0 for a plain commit."""
         with self._lock:
             cursor = self._db.execute(
-                "INSERT INTO trials (run, hostname, change, started, seconds, pre_change, hash_before) "
+                "INSERT INTO changes (run, hostname, change, started, seconds, pre_change, hash_before) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (run, hostname, change, time.time(), seconds, pre_change, config_hash(pre_change)),
             )
             return int(cursor.lastrowid or 0)
 
-    def settle_trial(self, trial: int, outcome: str) -> None:
-        """Close a trial: confirmed, rolled_back (by us), reverted (the device went back by itself),
-        failed, not applied, superseded."""
+    def settle_change(self, change: int, outcome: str) -> None:
+        """Close a change: confirmed (a trial) or committed, rolled_back (by us), reverted (the device
+        went back by itself), failed, not applied, superseded."""
         with self._lock:
             self._db.execute(
-                "UPDATE trials SET settled = ?, outcome = ? WHERE id = ? AND settled IS NULL",
-                (time.time(), outcome, trial),
+                "UPDATE changes SET settled = ?, outcome = ? WHERE id = ? AND settled IS NULL",
+                (time.time(), outcome, change),
             )
 
-    def open_trials(self, hostname: str | None = None) -> list[TrialRecord]:
-        """Trials not yet settled (of one device, or all), oldest first."""
-        return self.trials(hostname, open_only=True)
+    def open_changes(self, hostname: str | None = None) -> list[ChangeRecord]:
+        """Changes not yet settled (of one device, or all), oldest first."""
+        return self.changes(hostname, open_only=True)
 
-    def trials(self, hostname: str | None = None, open_only: bool = False) -> list[TrialRecord]:
-        """Every trial (of one device, or all; only those not yet settled), oldest first."""
+    def changes(self, hostname: str | None = None, open_only: bool = False) -> list[ChangeRecord]:
+        """Every change (of one device, or all; only those not yet settled), oldest first."""
         where = [
             clause
             for clause, wanted in (("settled IS NULL", open_only), ("hostname = ?", hostname))
             if wanted
         ]
         query = (
-            "SELECT id, run, hostname, change, started, seconds, pre_change, hash_before, outcome FROM trials"
-            + (" WHERE " + " AND ".join(where) if where else "")
+            "SELECT id, run, hostname, change, started, seconds, pre_change, hash_before, outcome "
+            "FROM changes" + (" WHERE " + " AND ".join(where) if where else "")
         )
         args = (hostname,) if hostname is not None else ()
         with self._lock:
             rows = self._db.execute(query + " ORDER BY id", args).fetchall()
-        return [TrialRecord(*row) for row in rows]
+        return [ChangeRecord(*row) for row in rows]
 
     def steps(self, hostname: str | None = None) -> list[tuple[object, ...]]:
         """Steps (all, or one device's), oldest first."""

@@ -6,8 +6,10 @@ each of the department's IPv4 LANs) and the IPv6 /64 gateway from the plan, with
 (and the device's OSPFv3 area where it runs OSPF). The same transaction as the rollout
 (:mod:`network.rollout.transaction`): precheck (platform, the VLAN interface free or already this
 department's), push (trial commit where offered), postcheck (both gateways present, IPv6 not
-tentative), then confirm — or a rollback proven by hash. A change an interruption left with a pending
-trial is settled first, by the next onboarding or cutover at that device or by ``egov rollout resume``.
+tentative), then confirm — or a rollback proven by hash. The change is journaled with the
+configuration before it on every platform, so a change an interruption (kill -9 included) left open —
+a trial waiting, or a plain commit half-way — is settled first, by the next onboarding or cutover at
+that device or by ``egov rollout resume``.
 """
 
 from __future__ import annotations
@@ -16,14 +18,14 @@ import ipaddress
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
+from network.devices.base import ChangeDriver
 from network.devices.collect import Target
 from network.inventory.platforms import platform_spec
-from network.render.intent import LanIntent
+from network.render.intent import LanIntent, Ospf
 from network.rollout import transaction
 from network.rollout.context import Context
-from network.rollout.journal import FAILED, Journal, TrialRecord
+from network.rollout.journal import FAILED, ChangeRecord, Journal
 from network.rollout.transaction import Change, Recorder
 
 
@@ -75,7 +77,7 @@ def plan_onboarding(context: Context, department: str) -> Onboarding:
     return Onboarding(department, gateway, lans, _lines(intent.platform, lans, intent.ospf))
 
 
-def _lines(platform: str, lans: tuple[LanIntent, ...], ospf: Any) -> str:
+def _lines(platform: str, lans: tuple[LanIntent, ...], ospf: Ospf | None) -> str:
     spec = platform_spec(platform)
     ios = spec.family == "ios"
     out = [spec.ipv6_global]
@@ -102,7 +104,7 @@ def onboard(
     journal: Journal,
     department: str,
     targets: dict[str, Target],
-    opener: Callable[[Target], Any],
+    opener: Callable[[Target], ChangeDriver],
     check: bool = False,
 ) -> Onboarding:
     """Onboard a department's LANs (``check``: the diff only); every step goes into the journal."""
@@ -117,7 +119,7 @@ def _carry_out(
     plan: Onboarding,
     context: Context,
     targets: dict[str, Target],
-    opener: Callable[[Target], Any],
+    opener: Callable[[Target], ChangeDriver],
     check: bool,
 ) -> Onboarding:
     target = targets.get(plan.hostname)
@@ -128,9 +130,9 @@ def _carry_out(
     driver = opener(target)
     try:
         if not check:
-            for trial in journal.open_trials(plan.hostname):
-                if _department_change(trial):
-                    _settle_trial(context, journal, trial, driver)
+            for record in journal.open_changes(plan.hostname):
+                if _department_change(record):
+                    _settle_change(context, journal, record, driver)
         _steps(context, journal, run, plan, driver, check)
     finally:
         driver.close()
@@ -138,7 +140,9 @@ def _carry_out(
     return plan
 
 
-def _steps(context: Context, journal: Journal, run: int, plan: Onboarding, driver: Any, check: bool) -> None:
+def _steps(
+    context: Context, journal: Journal, run: int, plan: Onboarding, driver: ChangeDriver, check: bool
+) -> None:
     started = time.time()
     recorder = Recorder(journal, run, plan.hostname, 0, f"onboard {plan.department}: ", track_state=False)
     problem = _precheck(context, driver, plan)
@@ -155,7 +159,7 @@ def _steps(context: Context, journal: Journal, run: int, plan: Onboarding, drive
     plan.state, plan.reason, plan.diff = result.state, result.reason, result.diff
 
 
-def _precheck(context: Context, driver: Any, plan: Onboarding) -> str:
+def _precheck(context: Context, driver: ChangeDriver, plan: Onboarding) -> str:
     """Why the change cannot be made ("" when it can): the platform, the VLAN interface, the next hops."""
     device = context.inventory.device_by_hostname[plan.hostname]
     facts = driver.facts()
@@ -187,52 +191,56 @@ def plan_of(context: Context, label: str) -> Onboarding:
 
 
 def settle_interrupted(
-    context: Context, journal: Journal, targets: dict[str, Target], opener: Callable[[Target], Any]
+    context: Context, journal: Journal, targets: dict[str, Target], opener: Callable[[Target], ChangeDriver]
 ) -> list[Onboarding]:
-    """Every onboarding and cutover an interruption left with an open trial: confirmed after a fresh
-    postcheck, or put back (what ``egov rollout resume`` does for them)."""
+    """Every onboarding and cutover an interruption left open (a trial waiting, or a plain commit
+    caught half-way): completed after a fresh postcheck, or put back (what ``egov rollout resume`` does
+    for them)."""
     settled = []
-    for trial in journal.open_trials():
-        if not _department_change(trial):
+    for record in journal.open_changes():
+        if not _department_change(record):
             continue
-        target = targets.get(trial.hostname)
+        target = targets.get(record.hostname)
         if target is None:
             continue
         try:
             driver = opener(target)
-        except Exception:  # unreachable now: the trial stays open for the next resume
+        except Exception:  # unreachable now: the change stays open for the next resume
             continue
         try:
-            settled.append(_settle_trial(context, journal, trial, driver))
+            settled.append(_settle_change(context, journal, record, driver))
         finally:
             driver.close()
     return settled
 
 
-def _department_change(trial: TrialRecord) -> bool:
-    """An onboarding's or a cutover's trial (the rollout's own are settled by the engine)."""
-    return trial.change.split()[0] in ("onboard", "cutover")
+def _department_change(record: ChangeRecord) -> bool:
+    """An onboarding's or a cutover's change (the rollout's own are settled by the engine)."""
+    return record.change.split()[0] in ("onboard", "cutover")
 
 
-def _settle_trial(context: Context, journal: Journal, trial: TrialRecord, driver: Any) -> Onboarding:
-    """One open onboarding or cutover trial, settled in a run of its own; its original run is closed
-    with the outcome, so that the programme counts what the device holds."""
-    run = journal.start_run(f"resume {trial.change}")
+def _settle_change(
+    context: Context, journal: Journal, record: ChangeRecord, driver: ChangeDriver
+) -> Onboarding:
+    """One open onboarding or cutover change, settled in a run of its own from the configuration the
+    journal recorded before it; its original run is closed with the outcome, so that the programme
+    counts what the device holds."""
+    run = journal.start_run(f"resume {record.change}")
     try:
-        plan = plan_of(context, trial.change)
+        plan = plan_of(context, record.change)
     except OnboardError as problem:
         journal.finish_run(run, FAILED)
-        return Onboarding("", trial.hostname, (), "", state=FAILED, reason=problem.message)
-    recorder = Recorder(journal, run, trial.hostname, 0, f"onboard {plan.department}: ", track_state=False)
-    change = Change(trial.hostname, trial.change, plan.config, trial.pre_change)
-    result = transaction.settle(driver, change, _check_of(plan), recorder, trial, None)
+        return Onboarding("", record.hostname, (), "", state=FAILED, reason=problem.message)
+    recorder = Recorder(journal, run, record.hostname, 0, f"onboard {plan.department}: ", track_state=False)
+    change = Change(record.hostname, record.change, plan.config, record.pre_change)
+    result = transaction.settle(driver, change, _check_of(plan), recorder, record, None)
     plan.state, plan.reason = result.state, result.reason
     journal.finish_run(run, result.state)
-    journal.finish_run(trial.run, result.state)
+    journal.finish_run(record.run, result.state)
     return plan
 
 
-def _postcheck(driver: Any, plan: Onboarding) -> None:
+def _postcheck(driver: ChangeDriver, plan: Onboarding) -> None:
     deadline = time.monotonic() + 20
     wanted = {(lan.interface, lan.address) for lan in plan.lans}
     v4 = {(lan.interface, str(next(ipaddress.IPv4Network(lan.ipv4).hosts()))) for lan in plan.lans}
@@ -301,7 +309,7 @@ def cutover(
     department: str,
     network: str,
     targets: dict[str, Target],
-    opener: Callable[[Target], Any],
+    opener: Callable[[Target], ChangeDriver],
     check: bool = False,
 ) -> Onboarding:
     """Move a private network onto the extranet (``check``: the diff only); every step journaled."""
@@ -310,7 +318,7 @@ def cutover(
     return _carry_out(journal, run, plan, context, targets, opener, check)
 
 
-def _routable(driver: Any, plan: Onboarding) -> str:
+def _routable(driver: ChangeDriver, plan: Onboarding) -> str:
     """Reachability before: each next hop is on a LAN the gateway carries and that is up."""
     interfaces = driver.interfaces()
     connected = [
@@ -329,7 +337,7 @@ def _routable(driver: Any, plan: Onboarding) -> str:
     return ""
 
 
-def _routes_present(driver: Any, plan: Onboarding) -> None:
+def _routes_present(driver: ChangeDriver, plan: Onboarding) -> None:
     """Reachability after: every route is in the running configuration and its next hop still connected."""
     running = driver.running_config().upper()
     for line in plan.config.splitlines():

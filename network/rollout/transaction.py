@@ -4,8 +4,9 @@ The rollout engine, a department's onboarding and a private network's cutover al
 through :func:`carry_out`, and after an interruption through :func:`settle`:
 
 1. **push** — the lines merged into the running configuration (hier_config remediation only); a trial
-   commit where the platform has one (VRP8, Comware 7), recorded in the journal's ``trials`` *before*
-   it is sent, so that an interruption at any point leaves a trace of a change that may be waiting;
+   commit where the platform has one (VRP8, Comware 7), a plain commit elsewhere; either is recorded
+   in the journal's ``changes`` with the configuration before it *before* it is sent, so that an
+   interruption at any point (kill -9 included) leaves what is needed to settle it;
 2. **postcheck** — the caller's check of what the change should give;
 3. **confirm** — the trial confirmed, and then the configuration read back: the change must still be
    there (a trial that ran out first took it away, and the journal says so instead of ``done``);
@@ -14,7 +15,9 @@ through :func:`carry_out`, and after an interruption through :func:`settle`:
 Whether a trial is pending is asked of the device (VRP8 ``display configuration trial status``), not
 of the session that made it: a resumed run's new session takes the trial over (``adopt_trial``),
 postchecks afresh and confirms it — or puts the device back — and a trial the device already reverted
-by itself is recorded as ``rolled_back`` with the hash that proves it.
+by itself is recorded as ``rolled_back`` with the hash that proves it. A plain commit an interruption
+caught is settled the same way from its recorded configuration: complete (postchecked afresh), not
+applied, or half-done and put back.
 """
 
 from __future__ import annotations
@@ -22,8 +25,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
+from network.devices.base import ChangeDriver
 from network.devices.config import diff, merged
 from network.rollout.journal import (
     DONE,
@@ -31,13 +34,13 @@ from network.rollout.journal import (
     PENDING,
     ROLLED_BACK,
     RUNNING,
+    ChangeRecord,
     Journal,
     Step,
-    TrialRecord,
     config_hash,
 )
 
-Postcheck = Callable[[Any], None]  # raises when the device does not hold what the change should give
+Postcheck = Callable[[ChangeDriver], None]  # raises when the device does not hold what the change should give
 
 
 @dataclass(frozen=True)
@@ -100,7 +103,7 @@ class Result:
 
 
 def carry_out(
-    driver: Any,
+    driver: ChangeDriver,
     change: Change,
     postcheck: Postcheck,
     recorder: Recorder,
@@ -117,58 +120,64 @@ def carry_out(
         recorder.step("check", "diff", started, text)
         return Result(PENDING, "checked: nothing pushed", text)
     recorder.state(RUNNING, "push", None, pre_change=change.saved, hash_before=before)
-    trial: int | None = None
-    if not staged.empty and driver.trial_supported:
-        trial = recorder.journal.open_trial(
-            recorder.run, change.hostname, change.label, trial_seconds, change.saved
+    record: int | None = None
+    if not staged.empty:
+        seconds = trial_seconds if driver.trial_supported else 0
+        record = recorder.journal.open_change(
+            recorder.run, change.hostname, change.label, seconds, change.saved
         )
     try:
         if not staged.empty:
-            driver.commit(trial_seconds if trial is not None else None)
+            driver.commit(trial_seconds if driver.trial_supported else None)
     except Exception as problem:
         recorder.step("push", "failed", started, str(problem), before)
-        result = put_back(driver, change, recorder, f"push failed: {problem}", trial)
+        result = put_back(driver, change, recorder, f"push failed: {problem}", record)
         result.diff = text
         return result
     recorder.step("push", "ok", started, text, before)
     recorder.state(RUNNING, "postcheck")
-    result = finish(driver, change, postcheck, recorder, trial)
+    result = finish(driver, change, postcheck, recorder, record)
     result.diff = text
     return result
 
 
 def finish(
-    driver: Any, change: Change, postcheck: Postcheck, recorder: Recorder, trial: int | None
+    driver: ChangeDriver, change: Change, postcheck: Postcheck, recorder: Recorder, record: int | None
 ) -> Result:
-    """Postcheck, confirm a pending trial, and prove the change is still on the device; else put back."""
+    """Postcheck, confirm a pending trial, and prove the change is still on the device; else put back.
+
+    ``record``: the change's line in the journal's ``changes`` (None when nothing had to be sent)."""
     started = time.time()
     before = change.hash_before
     try:
         postcheck(driver)
     except Exception as problem:
         recorder.step("postcheck", "failed", started, str(problem))
-        return put_back(driver, change, recorder, f"postcheck failed: {problem}", trial)
+        return put_back(driver, change, recorder, f"postcheck failed: {problem}", record)
     try:
         if driver.has_pending_commit():
             driver.confirm()
         running = driver.running_config()
     except Exception as problem:
         recorder.step("confirm", "failed", started, str(problem))
-        return put_back(driver, change, recorder, f"confirm failed: {problem}", trial)
+        return put_back(driver, change, recorder, f"confirm failed: {problem}", record)
     after = config_hash(running)
     if not holds(driver.platform, running, change.lines):
         if after == before:
-            return _reverted(recorder, change, trial, "the trial ran out before it was confirmed", started)
+            return _reverted(recorder, change, record, "the trial ran out before it was confirmed", started)
         recorder.step("confirm", "failed", started, "the change is no longer on the device", before, after)
-        return put_back(driver, change, recorder, "the change is no longer on the device", trial)
-    if trial is not None:
-        recorder.journal.settle_trial(trial, "confirmed")
+        return put_back(driver, change, recorder, "the change is no longer on the device", record)
+    if record is not None:
+        confirmed = driver.trial_supported
+        recorder.journal.settle_change(record, "confirmed" if confirmed else "committed")
     recorder.step("postcheck", "ok", started, "", before, after)
     recorder.state(DONE, "postcheck", None, hash_after=after)
     return Result(DONE)
 
 
-def put_back(driver: Any, change: Change, recorder: Recorder, reason: str, trial: int | None) -> Result:
+def put_back(
+    driver: ChangeDriver, change: Change, recorder: Recorder, reason: str, record: int | None
+) -> Result:
     """Roll back to the saved configuration and prove it by hash; failed if that cannot be shown."""
     started = time.time()
     before = change.hash_before
@@ -181,53 +190,62 @@ def put_back(driver: Any, change: Change, recorder: Recorder, reason: str, trial
         now = config_hash(driver.running_config())
     except Exception as problem:
         detail = f"{reason}; rollback failed: {problem}"
-        return _failed(recorder, trial, detail, started, before)
+        return _failed(recorder, record, detail, started, before)
     if now != before:
         detail = f"{reason}; after rollback the configuration hash differs from the saved one"
-        return _failed(recorder, trial, detail, started, before, now)
-    if trial is not None:
-        recorder.journal.settle_trial(trial, "rolled_back")
+        return _failed(recorder, record, detail, started, before, now)
+    if record is not None:
+        recorder.journal.settle_change(record, "rolled_back")
     recorder.step("rollback", "ok", started, reason, before, now)
     recorder.state(ROLLED_BACK, "rollback", reason, hash_after=now)
     return Result(ROLLED_BACK, reason)
 
 
 def settle(
-    driver: Any,
+    driver: ChangeDriver,
     change: Change,
     postcheck: Postcheck,
     recorder: Recorder,
-    trial: TrialRecord | None,
+    record: ChangeRecord | None,
     redo: Callable[[], Result] | None,
 ) -> Result:
     """A change an interruption caught: complete it after a fresh postcheck, or put it back.
 
-    ``trial``: the open trial of this change, if one was sent; the new session takes it over first.
-    ``redo``: how to make the change again when the device is found untouched and nothing says it
-    ever held the change (None: an untouched device that had the change is recorded as gone back).
+    ``record``: the change's open line in the journal, if it got as far as being sent; a trial's new
+    session takes it over first. ``redo``: how to make the change again when the device is found
+    untouched and nothing says it ever held the change (None: an untouched device is recorded as gone
+    back by itself after a trial, or as not applied after a plain commit).
     """
     started = time.time()
     before = change.hash_before
-    if trial is not None:
-        driver.adopt_trial(trial.seconds)
+    trial = record is not None and record.trial
+    if record is not None and trial:
+        driver.adopt_trial(record.seconds)
     running = driver.running_config()
-    trial_id = trial.id if trial is not None else None
+    record_id = record.id if record is not None else None
     if config_hash(running) == before:
-        if trial is not None and driver.has_pending_commit():
+        if trial and driver.has_pending_commit():
             driver.confirm()  # the trial this session just gave again holds nothing of the change
         if redo is not None:
-            if trial_id is not None:
-                recorder.journal.settle_trial(trial_id, "not applied")
+            if record_id is not None:
+                recorder.journal.settle_change(record_id, "not applied")
             recorder.state(PENDING, None, "interrupted before any change; retried")
             recorder.step("resume", "unchanged", started)
             return redo()
-        reason = "the trial ran out after the interruption"
-        return _reverted(recorder, change, trial_id, reason, started, step="resume")
+        if trial:
+            reason = "the trial ran out after the interruption"
+            return _reverted(recorder, change, record_id, reason, started, step="resume")
+        reason = "interrupted before the change reached the device: nothing on it changed (hash verified)"
+        if record_id is not None:
+            recorder.journal.settle_change(record_id, "not applied")
+        recorder.step("resume", "unchanged", started, reason, before, before)
+        recorder.state(PENDING, None, reason)
+        return Result(PENDING, reason)
     if holds(driver.platform, running, change.lines):
         recorder.step("resume", "complete", started)
-        return finish(driver, change, postcheck, recorder, trial_id)
+        return finish(driver, change, postcheck, recorder, record_id)
     recorder.step("resume", "half-done", started)
-    return put_back(driver, change, recorder, "interrupted half-way through the push", trial_id)
+    return put_back(driver, change, recorder, "interrupted half-way through the push", record_id)
 
 
 def holds(platform: str, running: str, lines: str) -> bool:
@@ -236,12 +254,12 @@ def holds(platform: str, running: str, lines: str) -> bool:
 
 
 def _reverted(
-    recorder: Recorder, change: Change, trial: int | None, why: str, started: float, step: str = "confirm"
+    recorder: Recorder, change: Change, record: int | None, why: str, started: float, step: str = "confirm"
 ) -> Result:
     """The device went back to the saved configuration by itself (its trial timer ran out)."""
     reason = f"{why}: the device went back by itself to the configuration it had (hash verified)"
-    if trial is not None:
-        recorder.journal.settle_trial(trial, "reverted")
+    if record is not None:
+        recorder.journal.settle_change(record, "reverted")
     before = change.hash_before
     recorder.step(step, "reverted", started, reason, before, before)
     recorder.state(ROLLED_BACK, step, reason, hash_after=before)
@@ -249,10 +267,10 @@ def _reverted(
 
 
 def _failed(
-    recorder: Recorder, trial: int | None, detail: str, started: float, before: str, now: str | None = None
+    recorder: Recorder, record: int | None, detail: str, started: float, before: str, now: str | None = None
 ) -> Result:
-    if trial is not None:
-        recorder.journal.settle_trial(trial, "failed")
+    if record is not None:
+        recorder.journal.settle_change(record, "failed")
     recorder.step("rollback", "failed", started, detail, before, now)
     recorder.state(FAILED, "rollback", detail)
     return Result(FAILED, detail)

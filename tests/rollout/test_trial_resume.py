@@ -100,7 +100,7 @@ def test_kill_9_in_postcheck_then_resume(
         lab = lab_up(inventory, tmp_path, "SW-HQ-*", {"dad_seconds": DAD_SECONDS, "trial_scale": TRIAL_SCALE})
         before = _read_back(lab, devices)
         killed = _kill_in_postcheck(tmp_path, inventory, journal, devices)
-        trials = _rows(journal, "SELECT hostname, outcome FROM trials")
+        trials = _rows(journal, "SELECT hostname, outcome FROM changes")
         assert {h for h, _ in trials} == set(devices) and {o for _, o in trials} == {None}, (
             "each device's trial is in the journal, open"
         )
@@ -131,7 +131,7 @@ def test_kill_9_in_postcheck_then_resume(
             assert all("ran out" in str(claims[h][1]) for h in devices), claims
         else:
             assert states == {"done"}, claims
-        outcomes = dict(_rows(journal, "SELECT hostname, outcome FROM trials"))
+        outcomes = dict(_rows(journal, "SELECT hostname, outcome FROM changes"))
         assert set(outcomes.values()) == ({"reverted"} if late else {"confirmed"}), outcomes
         pushes = _rows(journal, "SELECT hostname FROM steps WHERE step = 'push' AND result = 'ok'")
         assert sorted(h for (h,) in pushes) == sorted(devices), "no device changed twice"
