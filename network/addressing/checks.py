@@ -156,6 +156,7 @@ def _small_blocks(lock: Lock) -> Iterator[Finding]:
     ]
     entries += [(n, f"link {k}", "links/" + k) for k, n in lock.links.items()]
     entries += [(n, f"LAN {k}", "lans/" + k) for k, (n, _) in lock.lans.items()]
+    entries += [(n, f"VPN instance {k}", "vpns/" + k) for k, (n, _) in lock.vpns.items()]
     entries += [
         (n, f"{t} zone {z}", f"subnets/{t}") for t, zones in lock.subnets.items() for z, n in zones.items()
     ]
@@ -187,6 +188,14 @@ def _small_blocks(lock: Lock) -> Iterator[Finding]:
             )
 
 
+def _vpns_planned(lock: Lock, inventory: Inventory) -> Iterator[Finding]:
+    for vpn in inventory.vpn_instances:
+        if vpn.name not in lock.vpns:
+            yield Finding(
+                "P007", f"VPN instance {vpn.name} has no IPv6 space", vpn.at, hint="run `egov plan`"
+            )
+
+
 def _completeness(lock: Lock, inventory: Inventory) -> Iterator[Finding]:
     if lock.root not in inventory.site_by_id:
         return
@@ -209,6 +218,7 @@ def _completeness(lock: Lock, inventory: Inventory) -> Iterator[Finding]:
                         department.at.child("lans", i),
                         hint="run `egov plan`",
                     )
+    yield from _vpns_planned(lock, inventory)
     if lock.cloud is not None and SHARED_TENANT not in lock.tenants:
         yield Finding(
             "P007",
@@ -227,7 +237,7 @@ def check_ipv4(inventory: Inventory, policy: AddressingPolicy) -> Iterator[Findi
         for use in ("management", "lan", "private", "infrastructure")
     }
     prefixes = list(_ipv4_prefixes(inventory))
-    for prefix, what, use, at in prefixes:
+    for prefix, what, use, at, _ in prefixes:
         if not any(prefix.subnet_of(block) for block in blocks[use]):
             yield _outside(prefix, what, use, at)
     for device in inventory.devices:
@@ -239,26 +249,38 @@ def check_ipv4(inventory: Inventory, policy: AddressingPolicy) -> Iterator[Findi
                 "management",
                 device.at.child("management"),
             )
-    prefixes.sort(key=lambda p: (int(p[0].network_address), p[0].prefixlen))
-    reach: tuple[IPv4Network, str] | None = None  # the prefix reaching furthest so far (a sweep)
-    for prefix, what, _, at in prefixes:
-        if reach is not None and prefix.network_address <= reach[0].broadcast_address:
-            yield Finding(
-                "P008",
-                f"{what} {prefix} overlaps {reach[1]} {reach[0]}",
-                at,
-                hint="each segment needs its own IPv4 prefix: fix the existing plan's record",
-            )
-        if reach is None or prefix.broadcast_address > reach[0].broadcast_address:
-            reach = (prefix, what)
+    # One sweep per routing table: the global one, and each VPN instance's own (a business network
+    # carried in a VPN instance may reuse another's addresses; within one table they must not overlap).
+    vpn_of = {(v.department, v.network): v.name for v in inventory.vpn_instances}
+    tables: dict[str, list[tuple[IPv4Network, str, NodeRef]]] = {}
+    for prefix, what, _, at, network in prefixes:
+        tables.setdefault(vpn_of.get(network, "") if network else "", []).append((prefix, what, at))
+    for table, entries in sorted(tables.items()):
+        entries.sort(key=lambda p: (int(p[0].network_address), p[0].prefixlen))
+        where = f" in VPN instance {table}" if table else ""
+        reach: tuple[IPv4Network, str] | None = None  # the prefix reaching furthest so far (a sweep)
+        for prefix, what, at in entries:
+            if reach is not None and prefix.network_address <= reach[0].broadcast_address:
+                yield Finding(
+                    "P008",
+                    f"{what} {prefix} overlaps {reach[1]} {reach[0]}{where}",
+                    at,
+                    hint="each segment of one routing table needs its own IPv4 prefix: fix the existing "
+                    "plan's record (business networks in different VPN instances may overlap)",
+                )
+            if reach is None or prefix.broadcast_address > reach[0].broadcast_address:
+                reach = (prefix, what)
 
 
-def _ipv4_prefixes(inventory: Inventory) -> Iterator[tuple[IPv4Network, str, str, NodeRef]]:
-    """Every IPv4 LAN and private-network prefix: (prefix, what it is, its use, where it is written)."""
+def _ipv4_prefixes(
+    inventory: Inventory,
+) -> Iterator[tuple[IPv4Network, str, str, NodeRef, tuple[str, str] | None]]:
+    """Every IPv4 LAN and private-network prefix: (prefix, what it is, its use, where it is written,
+    and for a private network its (department, network) key)."""
     for department in inventory.departments:
         for i, lan in enumerate(department.lans):
             if isinstance(lan, IPv4Network):
-                yield lan, f"LAN of {department.id}", "lan", department.at.child("lans", i)
+                yield lan, f"LAN of {department.id}", "lan", department.at.child("lans", i), None
         for n, network in enumerate(department.private_networks):
             for i, prefix in enumerate(network.prefixes):
                 if isinstance(prefix, IPv4Network):
@@ -267,6 +289,7 @@ def _ipv4_prefixes(inventory: Inventory) -> Iterator[tuple[IPv4Network, str, str
                         f"private network {network.id}",
                         "private",
                         department.at.child("private_networks", n, "prefixes", i),
+                        (department.id, network.id),
                     )
 
 

@@ -77,6 +77,8 @@ def _rows(lock: Lock, inventory: Inventory) -> Iterator[tuple[str, str, bool, bo
         department, _, v4 = key.partition(" ")
         owner = departments[department].name if department in departments else department
         yield text(*prefix), "active", False, False, f"{owner} LAN (IPv6 twin of {v4})", f"lans/{key}"
+    for key, prefix in sorted(lock.vpns.items()):
+        yield text(*prefix), "active", True, False, f"VPN instance {key} (its IPv6 space)", f"vpns/{key}"
     for key, prefix in sorted(lock.quarantine.items()):
         yield (
             text(*prefix),
@@ -117,6 +119,7 @@ def as_json(lock: Lock) -> str:
             for k, v in sorted(lock.links.items())
         },
         "lans": {k: text(*v) for k, v in sorted(lock.lans.items())},
+        "vpns": {k: text(*v) for k, v in sorted(lock.vpns.items())},
         "cloud": text(*lock.cloud) if lock.cloud else None,
         "tenants": {
             k: {

@@ -37,6 +37,7 @@ class Lock:
     loopbacks: dict[str, int] = field(default_factory=dict)
     links: dict[str, int] = field(default_factory=dict)
     lans: dict[str, Prefix] = field(default_factory=dict)
+    vpns: dict[str, Prefix] = field(default_factory=dict)  # a /56 per VPN instance (its IPv6 space)
     cloud: Prefix | None = None
     tenants: dict[str, Prefix] = field(default_factory=dict)
     subnets: dict[str, dict[str, int]] = field(default_factory=dict)
@@ -51,6 +52,7 @@ class Lock:
             "loopbacks": self.loopbacks,
             "links": self.links,
             "lans": self.lans,
+            "vpns": self.vpns,
             "tenants": self.tenants,
         }
 
@@ -72,6 +74,8 @@ class Lock:
         out += _section("loopbacks", {k: address_text(v) for k, v in self.loopbacks.items()})
         out += _section("links", {k: text(v, 127) for k, v in self.links.items()})
         out += _section("lans", {k: text(*v) for k, v in self.lans.items()})
+        if self.vpns:  # (a lock of an inventory without VPN instances stays as it was)
+            out += _section("vpns", {k: text(*v) for k, v in self.vpns.items()})
         out += _section("tenants", {k: text(*v) for k, v in self.tenants.items()})
         out.append("subnets:" if self.subnets else "subnets: {}")
         for tenant in sorted(self.subnets):
@@ -155,6 +159,7 @@ def _lock_from(data: dict[str, Any]) -> Lock:
     }
     lock.links = {k: v[0] for k, v in prefixes("links").items()}
     lock.lans = prefixes("lans")
+    lock.vpns = prefixes("vpns")
     lock.cloud = _prefix(data["cloud"], ("cloud",)) if data.get("cloud") else None
     lock.tenants = prefixes("tenants")
     lock.subnets = {

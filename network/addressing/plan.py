@@ -50,8 +50,11 @@ _PLURAL = {
 }
 PART_LOOPBACKS, PART_LINKS, PART_LANS = 0, 1, 2
 # When a site's links or LANs outgrow their part, they continue in these parts of its own block, in
-# order (parts 3-15 are otherwise unused): links first in 3-8, LANs in 9-15.
-OVERFLOW_PARTS = {PART_LINKS: (3, 4, 5, 6, 7, 8), PART_LANS: (9, 10, 11, 12, 13, 14, 15)}
+# order (parts 3-14 are otherwise unused): links first in 3-8, LANs in 9-14.
+OVERFLOW_PARTS = {PART_LINKS: (3, 4, 5, 6, 7, 8), PART_LANS: (9, 10, 11, 12, 13, 14)}
+# The root site's part 15 holds the VPN instances' IPv6 space: a /56 each (a /64 per access interface
+# and per prefix of the business network it carries; see network.render.vpn).
+PART_VPNS, VPN_LENGTH = 15, 56
 
 
 @dataclass(frozen=True)
@@ -189,6 +192,7 @@ class _Planner:
         self._loopbacks()
         self._links()
         self._lans()
+        self._vpns()
         self._tenants()
         self._cloud_hosts()
         return self.result
@@ -282,6 +286,7 @@ class _Planner:
             "loopbacks": {d.hostname for d in self.inv.devices if d.site in in_tree},
             "links": {link.id for link in self.inv.links if self._link_scope_site(link) is not None},
             "lans": {f"{d.id} {lan}" for d in self.inv.departments if d.site in in_tree for lan in d.lans},
+            "vpns": {v.name for v in self.inv.vpn_instances},
             "tenants": self._tenant_ids(),
         }
 
@@ -294,6 +299,7 @@ class _Planner:
             "loopbacks": {k: (v, 128) for k, v in self.prev.loopbacks.items()},
             "links": {k: (v, P2P_RESERVED) for k, v in self.prev.links.items()},
             "lans": self.prev.lans,
+            "vpns": self.prev.vpns,
             "tenants": self.prev.tenants,
         }
         for section, entries in previous.items():
@@ -521,6 +527,20 @@ class _Planner:
         )
         self.lock.lans = {key: (network, LAN_LENGTH) for key, network in found.items()}
 
+    def _vpns(self) -> None:
+        found: dict[str, int] = {}
+        previous = {k: v[0] for k, v in self.prev.vpns.items()} if self.prev else {}
+        self._hosts(
+            [(vpn.name, self.root) for vpn in self.inv.vpn_instances],
+            found,
+            lambda root: (self._own_part(root, PART_VPNS),),
+            previous,
+            bits=VPN_LENGTH,
+            first=0,
+            section="vpns",
+        )
+        self.lock.vpns = {key: (network, VPN_LENGTH) for key, network in found.items()}
+
     def _hosts(
         self,
         wanted: Iterable[tuple[str, str]],
@@ -580,7 +600,9 @@ class _Planner:
 
     @staticmethod
     def _part_full(section: str, group: str, space: _Space, count: int) -> PlanError:
-        what = {"links": "point-to-point links", "lans": "LAN segments"}.get(section, section)
+        what = {"links": "point-to-point links", "lans": "LAN segments", "vpns": "VPN instances"}.get(
+            section, section
+        )
         return PlanError(
             "P002",
             f"out of space: {group} needs {count} {what}; its parts hold {space.capacity} /{space.bits}s",

@@ -118,6 +118,21 @@ RULES: dict[str, Rule] = {
             _E,
             "the plan has no single root site, or the lock was made for another aggregate or root",
         ),
+        # zones and VPN instances: the public, private and Internet-access zones, the flow policy
+        Rule("V001", "unknown-zone-ref", _E, "a zone, VPN instance or PE names something that is not known"),
+        Rule("V002", "duplicate-rd", _E, "two VPN instances share a route distinguisher"),
+        Rule("V003", "malformed-community", _E, "a route distinguisher or route target is malformed"),
+        Rule("V004", "vpn-prefix-public", _E, "a VPN instance's prefix overlaps the public zone's"),
+        Rule("V005", "vpn-prefix-overlap", _E, "two prefixes overlap within one VPN instance"),
+        Rule(
+            "V006", "one-family", _E, "a flow rule, VPN instance or shared service is written for one family"
+        ),
+        Rule("V007", "not-an-access-interface", _E, "a PE or egress is not a PE, or lacks the interface"),
+        Rule("V008", "lan-zone", _E, "a department's office LANs are in no zone, or in more than one"),
+        Rule(
+            "V009", "network-without-vpn", _W, "a department business network is carried by no VPN instance"
+        ),
+        Rule("V010", "unknown-flow-end", _E, "a flow rule names a zone or VPN instance that is not known"),
         # services: websites, DNS zones, resolvers, CDN edges
         Rule("N001", "unknown-website-system", _E, "a website names a system that is not known"),
         Rule(

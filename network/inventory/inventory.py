@@ -15,13 +15,16 @@ from network.inventory.model import (
     Department,
     Device,
     Entity,
+    FlowRule,
     Level,
     Link,
     Milestone,
+    NetworkZone,
     Resolver,
     Site,
     System,
     Tier,
+    VpnInstance,
     Website,
     Zone,
 )
@@ -88,6 +91,9 @@ class Inventory:
     zones: tuple[Zone, ...] = ()
     resolvers: tuple[Resolver, ...] = ()
     cdn_edges: tuple[CdnEdge, ...] = ()
+    network_zones: tuple[NetworkZone, ...] = ()
+    vpn_instances: tuple[VpnInstance, ...] = ()
+    flows: tuple[FlowRule, ...] = ()
     broken: Mapping[str, frozenset[str]] = field(default_factory=dict)
     unreadable: frozenset[str] = frozenset()
 
@@ -117,6 +123,25 @@ class Inventory:
     def website_by_id(self) -> dict[str, Website]:
         """Websites by id."""
         return _index(self.websites, lambda w: w.id)
+
+    @cached_property
+    def network_zone_by_id(self) -> dict[str, NetworkZone]:
+        """Extranet zones (public, private, Internet access) by id."""
+        return _index(self.network_zones, lambda z: z.id)
+
+    @cached_property
+    def vpn_by_name(self) -> dict[str, VpnInstance]:
+        """VPN instances by name."""
+        return _index(self.vpn_instances, lambda v: v.name)
+
+    @cached_property
+    def zone_of_department(self) -> dict[str, NetworkZone]:
+        """The zone each department's office LANs are in (the first that lists it; rule V008 the rest)."""
+        out: dict[str, NetworkZone] = {}
+        for zone in self.network_zones:
+            for department in zone.departments:
+                out.setdefault(department, zone)
+        return out
 
     def zone_of(self, name: str) -> Zone | None:
         """The most specific declared zone that holds DNS ``name`` (None: no zone does)."""

@@ -22,11 +22,14 @@ from network.inventory.model import (
     Department,
     Device,
     Entity,
+    FlowRule,
     Link,
     Milestone,
+    NetworkZone,
     Resolver,
     Site,
     System,
+    VpnInstance,
     Website,
     Zone,
 )
@@ -81,6 +84,9 @@ FILE_KINDS: tuple[FileKind, ...] = (
     FileKind("zones", Zone),
     FileKind("resolvers", Resolver),
     FileKind("cdn_edges", CdnEdge),
+    FileKind("network_zones", NetworkZone),
+    FileKind("vpn_instances", VpnInstance, id_field="name"),
+    FileKind("flows", FlowRule),
 )
 
 # Files other parts of the toolkit keep in an inventory directory; the loader leaves them alone.
@@ -126,6 +132,9 @@ def load_inventory(root: Path) -> LoadResult:
         zones=tuple(records["zones"]),
         resolvers=tuple(records["resolvers"]),
         cdn_edges=tuple(records["cdn_edges"]),
+        network_zones=tuple(records["network_zones"]),
+        vpn_instances=tuple(records["vpn_instances"]),
+        flows=tuple(records["flows"]),
         broken=broken,
         unreadable=frozenset(unreadable),
     )

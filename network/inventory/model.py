@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from enum import StrEnum
 from functools import lru_cache
-from ipaddress import IPv4Network, IPv6Network
+from ipaddress import IPv4Address, IPv4Interface, IPv4Network, IPv6Network
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -594,6 +594,145 @@ class Resolver(SiteService):
 
 class CdnEdge(SiteService):
     """An edge node of the city's content delivery network (a caching proxy in front of the origins)."""
+
+
+# --- extranet zones, VPN instances and the flow policy ---------------------------------------------
+
+
+class ZoneKind(StrEnum):
+    """The three zones of a national e-gov extranet."""
+
+    PUBLIC = "public"  # 公用网络区: departments and regions interconnect; shared services
+    PRIVATE = "private"  # 专用网络区: a VPN instance per department's vertical business network
+    INTERNET = "internet"  # 互联网接入区: the extranet's way to the Internet
+
+
+class Family(StrEnum):
+    """An address family of the dual-stack extranet."""
+
+    IPV4 = "ipv4"
+    IPV6 = "ipv6"
+
+
+BOTH_FAMILIES = (Family.IPV4, Family.IPV6)
+
+
+class Egress(Node):
+    """Where the Internet-access zone leaves the extranet: a device and its interface."""
+
+    device: Hostname
+    interface: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+
+
+class NetworkZone(Entity):
+    """A zone of the extranet (公用网络区, 专用网络区, 互联网接入区) and its MLPS protection level.
+
+    ``departments``: those whose office LANs are in this zone; ``shared_services``: the public zone's
+    shared service prefixes (the cloud node's services), in both families; ``egress``: the
+    Internet-access zone's exits. The private zone's members are the VPN instances naming it.
+    """
+
+    id: Id
+    name: Name
+    kind: ZoneKind
+    mlps_level: MlpsLevel
+    departments: tuple[Id, ...] = ()
+    shared_services: tuple[Prefix, ...] = ()
+    egress: tuple[Egress, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return self.id
+
+
+VpnName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,30}$")]
+"""A VPN instance's name as devices take it: 1–31 characters, no spaces (VRP, Comware, IOS VRF)."""
+
+ExtCommunity = Annotated[str, StringConstraints(min_length=3, max_length=32)]
+"""A route distinguisher or route target, ``AS:number`` or ``IPv4:number`` (RFC 4364/4360; rule V003)."""
+
+
+class AccessInterface(Node):
+    """A PE's interface toward a business network's router, bound to the VPN instance.
+
+    ``ipv4``: the PE's address on it with its length (the business network's existing link); ``peer``:
+    the business network's router, the next hop of the network's IPv4 prefixes. The IPv6 side comes
+    from the address plan (the VPN's /56: a /64 per access interface, the PE ::1, the router ::2).
+    """
+
+    name: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    ipv4: Annotated[IPv4Interface, BeforeValidator(_address_text)]
+    peer: Annotated[IPv4Address, BeforeValidator(_address_text)]
+
+
+class ProviderEdge(Node):
+    """A PE of a VPN instance: the device and its access interfaces (none: it only carries the routes)."""
+
+    device: Hostname
+    interfaces: tuple[AccessInterface, ...] = ()
+
+
+class VpnInstance(Entity):
+    """A department business network (业务专网) on the extranet as a VPN instance (MPLS L3VPN, RFC 4364).
+
+    ``network``: the department's private network it carries; ``zone``: a private zone. Routes of the
+    instance are exchanged between its PEs by MP-BGP (VPNv4, VPNv6) with the route targets.
+    """
+
+    name: VpnName
+    department: Id
+    network: Id
+    zone: Id
+    rd: ExtCommunity
+    export_targets: tuple[ExtCommunity, ...] = Field(min_length=1)
+    import_targets: tuple[ExtCommunity, ...] = Field(min_length=1)
+    families: tuple[Family, ...] = BOTH_FAMILIES
+    pes: tuple[ProviderEdge, ...] = Field(min_length=1)
+
+    @property
+    def key(self) -> str:
+        return self.name
+
+
+class FlowProtocol(StrEnum):
+    """What a flow rule matches."""
+
+    ANY = "any"
+    TCP = "tcp"
+    UDP = "udp"
+    ICMP = "icmp"  # ICMP for IPv4, ICMPv6 for IPv6
+
+
+FlowEnd = Annotated[str, StringConstraints(pattern=r"^(zone|vpn):[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
+"""One end of a flow: ``zone:ID`` (a zone) or ``vpn:NAME`` (a VPN instance)."""
+
+
+class FlowRule(Entity):
+    """One line of the inter-zone flow policy: what ``source`` may (or may not) reach in ``destination``.
+
+    Between different zones and VPN instances everything not permitted is forbidden; within one zone
+    or one VPN instance traffic flows. ``families``: written for both unless a family is left out on
+    purpose (rule V006 asks for both).
+    """
+
+    id: Id
+    source: FlowEnd
+    destination: FlowEnd
+    action: Literal["permit", "deny"] = "permit"
+    protocol: FlowProtocol = FlowProtocol.ANY
+    ports: tuple[Annotated[int, Field(ge=1, le=65535)], ...] = ()
+    families: tuple[Family, ...] = BOTH_FAMILIES
+    reason: Name | None = None
+
+    @model_validator(mode="after")
+    def _ports_need_a_transport(self) -> FlowRule:
+        if self.ports and self.protocol not in (FlowProtocol.TCP, FlowProtocol.UDP):
+            raise ValueError("ports need protocol tcp or udp")
+        return self
+
+    @property
+    def key(self) -> str:
+        return self.id
 
 
 # --- milestones -------------------------------------------------------------------------------

@@ -80,6 +80,10 @@ class Builder:
     zones: list[Record] = field(default_factory=list)
     resolvers: list[Record] = field(default_factory=list)
     cdn_edges: list[Record] = field(default_factory=list)
+    network_zones: list[Record] = field(default_factory=list)
+    vpn_instances: list[Record] = field(default_factory=list)
+    flows: list[Record] = field(default_factory=list)
+    handles: dict[str, _Device] = field(default_factory=dict)
     _mgmt_v4: Iterator[Any] = field(default_factory=lambda: iter(_MGMT_V4.hosts()))
     _mgmt_v6: int = 0
     _lan_v4: int = 0
@@ -114,7 +118,9 @@ class Builder:
             "interfaces": [{"name": "LoopBack0", "description": "router id"}],
         }
         self.devices.append(record)
-        return _Device(record)
+        handle = _Device(record)
+        self.handles[hostname] = handle
+        return handle
 
     def link(self, link_id: str, upper: _Device, lower: _Device, capacity: str, local: bool = False) -> None:
         ten_gig = capacity.endswith("G") and capacity != "1G"
@@ -160,15 +166,15 @@ _WAVE_DEADLINES = {
     3: _date("2020-06-30"),
     4: _date("2020-06-30"),
 }
-_PRIVATE_NETWORKS = {
-    "sw-gaj": "公安视频专网",
-    "sw-rsj": "社保业务专网",
-    "sw-wjj": "卫生健康专网",
-    "sw-ybj": "医保业务专网",
-    "sw-czj": "财政业务专网",
-    "sw-jyj": "教育城域网",
-    "sw-scj": "市场监管业务专网",
-    "sw-swuj2": "税务业务专网",
+_PRIVATE_NETWORKS = {  # by the city department's key without the city's prefix
+    "gaj": "公安视频专网",
+    "rsj": "社保业务专网",
+    "wjj": "卫生健康专网",
+    "ybj": "医保业务专网",
+    "czj": "财政业务专网",
+    "jyj": "教育城域网",
+    "scj": "市场监管业务专网",
+    "swuj2": "税务业务专网",
 }
 
 
@@ -254,7 +260,7 @@ def _departments(b: Builder, profile: CityProfile, city_id: str, systems_target:
             "lans": [b.lan()],
             "access": access,
         }
-        network_name = _PRIVATE_NETWORKS.get(spec.key)
+        network_name = _PRIVATE_NETWORKS.get(spec.key.removeprefix(f"{profile.key}-"))
         if network_name is not None:
             record["private_networks"] = [
                 {
@@ -465,6 +471,7 @@ def generate_city(profile: CityProfile, seed: int) -> GeneratedInventory:
     _departments(b, profile, city_id, 150)
     _milestones(b, {system["name"]: system["id"] for system in b.systems})
     _services(b, profile, city_id)
+    _extranet_zones(b, profile.key, city_id, 0)
     city = {
         "name": profile.name,
         "code": profile.code,
@@ -512,13 +519,14 @@ def generate_province(seed: int, systems_per_city: int = 500) -> GeneratedInvent
     b = Builder(rng, ipv4_management=False)
     province = b.site("gd", "广东省政务外网省级节点", "province", None)
     province_pe = b.device("GD-PE-01", str(province["id"]), "core", "huawei_vrp8")
-    for key, name, code in GUANGDONG_CITIES:
+    for number, (key, name, code) in enumerate(GUANGDONG_CITIES):
         profile = synthetic_city(rng, key, name, code, rng.randint(5, 7), (11, 15), (14, 18))
         b.site(key, name, "city", "gd", synthetic=True)
         cores = _city_devices(b, key, key, province_pe)
         for county in profile.counties:
             _county(b, county, key, cores, profile)
         _departments(b, profile, key, systems_per_city)
+        _extranet_zones(b, key, key, number)
     _milestones(b, {})
     city = {
         "name": "广东省",
@@ -542,6 +550,9 @@ def _files(b: Builder) -> dict[str, list[Record]]:
         "zones": b.zones,
         "resolvers": b.resolvers,
         "cdn_edges": b.cdn_edges,
+        "network_zones": b.network_zones,
+        "vpn_instances": b.vpn_instances,
+        "flows": b.flows,
     }
     return {kind: records for kind, records in files.items() if records}
 
@@ -613,3 +624,104 @@ def _services(b: Builder, profile: CityProfile, city_id: str) -> None:
         if key in _WEBSITE_NAMES:
             record["cdn"] = True
         b.websites.append(record)
+
+
+# --- zones and VPN instances (tasks 6-7) -------------------------------------------------------------
+
+EXTRANET_ASN = 65010  # the city extranet's (private) AS: route distinguishers and targets are ASN:n
+# Each VPN instance is a routing table of its own, so every one uses the same two access /30s (the PE's
+# address first, the business network's router second): overlap across instances is what VPNs allow.
+_VPN_ACCESS_V4 = tuple(IPv4Network("192.0.2.248/29").subnets(new_prefix=30))
+# The public zone's shared services: the cloud node's shared project, DMZ and services (as the lock cuts it).
+_SHARED_SERVICES = ("192.0.2.112/28", "2001:db8:e000:1::/64", "2001:db8:e000:2::/64")
+# Business networks that exchange traffic with each other (an extranet VPN): 医保 settlement with hospitals.
+_PAIRED_NETWORKS = (("wjj", "ybj", 443, "医保结算：医院与医保业务专网之间仅 HTTPS"),)
+
+
+def _extranet_zones(b: Builder, key: str, city_id: str, city_number: int) -> None:
+    """The three zones, a VPN instance per business network (PEs: the city core, and the first county's
+    core for the network's county branch), and the flow policy."""
+    upper = key.upper()
+    zone = f"{key}-zone"
+    departments = [d for d in b.departments if d["id"].startswith(f"{key}-") and d.get("lans")]
+    firewall = b.handles[f"{upper}-FW-01"]
+    b.network_zones += [
+        {
+            "id": f"{zone}-public",
+            "name": "公用网络区",
+            "kind": "public",
+            "mlps_level": 3,
+            "departments": [d["id"] for d in departments],
+            "shared_services": list(_SHARED_SERVICES) if city_number == 0 else [],
+        },
+        {"id": f"{zone}-private", "name": "专用网络区", "kind": "private", "mlps_level": 3},
+        {
+            "id": f"{zone}-internet",
+            "name": "互联网接入区",
+            "kind": "internet",
+            "mlps_level": 3,
+            "egress": [{"device": firewall.hostname, "interface": firewall.port(True, "to the Internet")}],
+        },
+    ]
+    city_pe = b.handles[f"{upper}-CORE-01"]
+    county_core = next(
+        (h for h in b.handles.values() if h.record["site"] != city_id and h.hostname.startswith(f"{upper}-")
+         and h.hostname.endswith("-CORE-01") and h.record["role"] == "core"),
+        None,
+    )  # fmt: skip
+    vpn_of: dict[str, str] = {}
+    carried = [(d, d["private_networks"][0]) for d in departments if d.get("private_networks")]
+    for n, (department, network) in enumerate(carried, start=1):
+        number = city_number * 1000 + 100 + n
+        target = f"{EXTRANET_ASN}:{number}"
+        pes: list[Record] = [_pe(city_pe, network, 0)]
+        if county_core is not None:
+            pes.append(_pe(county_core, network, 1))
+        b.vpn_instances.append(
+            {
+                "name": network["id"],
+                "department": department["id"],
+                "network": network["id"],
+                "zone": f"{zone}-private",
+                "rd": target,
+                "export_targets": [target],
+                "import_targets": [target],
+                "pes": pes,
+            }
+        )
+        vpn_of[str(department["id"]).removeprefix(f"{key}-")] = network["id"]
+    b.flows.append(
+        {
+            "id": f"{key}-public-to-internet-web",
+            "source": f"zone:{zone}-public",
+            "destination": f"zone:{zone}-internet",
+            "protocol": "tcp",
+            "ports": [80, 443],
+            "reason": "互联网接入区：公用网络区访问互联网网站（HTTP/HTTPS）",
+        }
+    )
+    by_name = {v["name"]: v for v in b.vpn_instances}
+    for first, second, port, reason in _PAIRED_NETWORKS:
+        if first in vpn_of and second in vpn_of:
+            source, destination = by_name[vpn_of[first]], by_name[vpn_of[second]]
+            source["import_targets"].append(destination["export_targets"][0])
+            destination["import_targets"].append(source["export_targets"][0])
+            b.flows.append(
+                {
+                    "id": f"{key}-{first}-to-{second}",
+                    "source": f"vpn:{source['name']}",
+                    "destination": f"vpn:{destination['name']}",
+                    "protocol": "tcp",
+                    "ports": [port],
+                    "reason": reason,
+                }
+            )
+
+
+def _pe(device: _Device, network: Record, n: int) -> Record:
+    access = _VPN_ACCESS_V4[n]
+    name = device.port(False, f"to {network['name']} ({network['id']})")
+    return {
+        "device": device.hostname,
+        "interfaces": [{"name": name, "ipv4": f"{access[1]}/30", "peer": str(access[2])}],
+    }

@@ -7,7 +7,7 @@ from network.synthetic.generator import GeneratedInventory
 
 FILE_ORDER = (
     "city", "sites", "departments", "devices", "links", "systems", "milestones",
-    "websites", "zones", "resolvers", "cdn_edges",
+    "websites", "zones", "resolvers", "cdn_edges", "network_zones", "vpn_instances", "flows",
 )  # fmt: skip
 
 
@@ -24,6 +24,7 @@ def render(generated: GeneratedInventory, command: str, schema_base: str | None)
         body = generated.city if kind == "city" else generated.files[kind]
         synthetic = generated.synthetic or kind in (
             "sites", "devices", "links", "systems", "websites", "zones", "resolvers", "cdn_edges",
+            "vpn_instances", "flows",
         )  # fmt: skip
         meta = {
             "synthetic": synthetic,
@@ -45,4 +46,7 @@ _SOURCES = {
     "zones": "made up: the city's zones on documentation addresses",
     "resolvers": "made up: documentation addresses",
     "cdn_edges": "made up: an edge per county, documentation addresses",
+    "network_zones": "the national e-gov extranet's three zones (公用网络区, 专用网络区, 互联网接入区)",
+    "vpn_instances": "made up: a VPN instance per department business network, documentation addresses",
+    "flows": "made up: the zones' isolation, Internet web access, and one extranet VPN (医保结算)",
 }

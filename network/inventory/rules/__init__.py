@@ -17,6 +17,7 @@ from network.inventory.rules import (
     services,
     tiers,
     uniqueness,
+    zones,
 )
 
 Check = Callable[[Inventory], Iterable[Finding]]
@@ -32,6 +33,7 @@ CHECKS: tuple[Check, ...] = (
     platforms.check,
     milestones.check,
     services.check,
+    zones.check,
 )
 
 
