@@ -50,9 +50,14 @@ def _context(inventory: Path) -> Any:
 def render_command(
     inventory: InventoryDir,
     device: Annotated[str, typer.Option("--device", help="the device's hostname")],
+    zones: Annotated[
+        bool,
+        typer.Option("--zones", help="what the zones add instead: VPN instances, access interfaces, ACLs"),
+    ] = False,
 ) -> None:
-    """Print one device's intended dual-stack configuration (what the rollout merges in)."""
-    from network.render import IntentError, render_intent  # noqa: PLC0415
+    """Print one device's intended dual-stack configuration (what the rollout merges in), or with
+    --zones what the zones and VPN instances add to it (docs/zones.md)."""
+    from network.render import IntentError, render_intent, render_vpn  # noqa: PLC0415
 
     context = _context(inventory)
     if device not in context.inventory.device_by_hostname:
@@ -65,7 +70,10 @@ def render_command(
         )
         raise typer.Exit(EXIT_USAGE)
     try:
-        sys.stdout.write(render_intent(context.intents.build(device)))
+        if zones:
+            sys.stdout.write(render_vpn(context.vpns.build(device)))
+        else:
+            sys.stdout.write(render_intent(context.intents.build(device)))
     except IntentError as problem:
         error(str(problem), problem.hint)
         raise typer.Exit(EXIT_FINDINGS) from None

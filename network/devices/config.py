@@ -89,23 +89,58 @@ def _render(tree: HConfig | Any, platform: str) -> tuple[tuple[str, ...], str]:
     return tuple(lines), "\n".join(shown)
 
 
+# Sections that define what interfaces then use: VPN instances and ACLs exist before a binding or a filter.
+_DEFINITIONS = ("ip vpn-instance ", "vrf definition ", "acl ", "ip access-list ", "ipv6 access-list ")
+
+
 def _stage(node: Any) -> int:
-    """Global switches on first (VRP wants ``ipv6`` before ``ipv6 enable``), sections, then global undos."""
+    """Global switches on first (VRP wants ``ipv6`` before ``ipv6 enable``), then the sections that
+    define what others use (VPN instances, ACLs), the other sections, and last the global undos."""
     if node.children:
-        return 1
-    return 2 if node.text.startswith(("undo ", "no ")) else 0
+        return 1 if node.text.startswith(_DEFINITIONS) else 2
+    return 3 if node.text.startswith(("undo ", "no ")) else 0
 
 
 def diff(platform: str, running: str, intended: str) -> ConfigDiff:
-    """hier_config remediation and rollback between two full configurations."""
-    workflow = WorkflowRemediation(hconfig(platform, running), hconfig(platform, intended))
+    """hier_config remediation and rollback between two full configurations.
+
+    Binding an interface to a VPN instance (VRP and Comware ``ip binding vpn-instance``, IOS ``vrf
+    forwarding``) clears its addresses on the device, and unbinding it does too: a remediation that
+    binds (or a rollback that unbinds) therefore types the interface's addresses again right after,
+    those of the configuration it goes to, although a plain diff would see them unchanged.
+    """
+    running_tree, intended_tree = hconfig(platform, running), hconfig(platform, intended)
+    workflow = WorkflowRemediation(running_tree, intended_tree)
     remediation, rollback = workflow.remediation_config, workflow.rollback_config
+    binding = platform_spec(platform).vpn_binding
+    _readdress(remediation, intended_tree, binding)
+    _readdress(rollback, running_tree, binding)
     return ConfigDiff(
         cli_lines(remediation, platform),
         cli_lines(rollback, platform),
         tree_text(remediation, platform),
         tree_text(rollback, platform),
     )
+
+
+_ADDRESS_LINES = ("ip address ", "ipv6 address ", "ipv6 enable")
+
+
+def _readdress(change: HConfig, target: HConfig, binding: str) -> None:
+    """After a (un)binding line in an interface of ``change``, the addresses ``target`` gives it."""
+    for interface in change.children:
+        if not interface.text.startswith("interface "):
+            continue
+        bound = next((c for c in interface.children if binding in c.text), None)
+        if bound is None:
+            continue
+        for child in list(interface.children):
+            if child.text_without_negation.startswith(_ADDRESS_LINES):
+                child.delete()  # gone with the (un)binding: what target holds is typed again below
+        wanted = target.get_child(equals=interface.text)
+        for child in wanted.children if wanted is not None else ():
+            if child.text.startswith(_ADDRESS_LINES):
+                interface.add_child(child.text)
 
 
 def merged(platform: str, running: str, lines: str) -> str:

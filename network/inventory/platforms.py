@@ -57,6 +57,10 @@ class PlatformSpec:
     sys_object_id: str = ""  # SNMPv2-MIB sysObjectID of that model, under the vendor's enterprise arc
     ports: tuple[str, str] = ("GigabitEthernet0/0/{n}", "XGigabitEthernet0/0/{n}")  # downlinks, uplinks
     template_dir: str | None = None
+    vpn_template: str = ""  # VPN instances and zone ACLs ("" where the platform has no L3VPN)
+    vpn_binding: str = (
+        "ip binding vpn-instance"  # puts an interface in a VPN instance, clearing its addresses
+    )
 
     def load(self, what: str) -> Any:
         """The class a ``module:Class`` path of this spec names (``driver``, ``twin_session``)."""
@@ -81,6 +85,7 @@ BUILTIN: tuple[PlatformSpec, ...] = (
         model="AR6280",
         sys_object_id="1.3.6.1.4.1.2011.2.224.5",
         ports=("GigabitEthernet0/0/{n}", "XGigabitEthernet0/0/{n}"),
+        vpn_template="huawei_vrp_vpn.j2",
     ),
     PlatformSpec(
         "huawei_vrp8",
@@ -97,6 +102,7 @@ BUILTIN: tuple[PlatformSpec, ...] = (
         model="NE40E-X8A",
         sys_object_id="1.3.6.1.4.1.2011.2.62.2.9",
         ports=("GigabitEthernet1/0/{n}", "GigabitEthernet2/0/{n}"),
+        vpn_template="huawei_vrp_vpn.j2",
     ),
     PlatformSpec(
         # hier_config's Comware rules (undo, sections) fit Comware 7 as well as 5.
@@ -118,9 +124,11 @@ BUILTIN: tuple[PlatformSpec, ...] = (
         model="MSR3660",
         sys_object_id="1.3.6.1.4.1.25506.1.1210",
         ports=("GigabitEthernet1/0/{n}", "Ten-GigabitEthernet1/0/{n}"),
+        vpn_template="h3c_comware_vpn.j2",
     ),
     PlatformSpec(
-        # Comware 5 needs `ipv6` in system view before any IPv6 works, and has no commit delay.
+        # Comware 5 needs `ipv6` in system view before any IPv6 works, and has no commit delay. Its
+        # model here, the S5120-EI access switch, has no MPLS L3VPN: it cannot be a PE (no vpn_template).
         "h3c_comware5",
         "H3C",
         "comware",
@@ -160,6 +168,8 @@ BUILTIN: tuple[PlatformSpec, ...] = (
         model="ISR4331",
         sys_object_id="1.3.6.1.4.1.9.1.2068",
         ports=("GigabitEthernet0/0/{n}", "TenGigabitEthernet0/1/{n}"),
+        vpn_template="cisco_ios_vpn.j2",
+        vpn_binding="vrf forwarding",
     ),
 )
 BUILTIN_PLATFORMS = frozenset(spec.name for spec in BUILTIN)

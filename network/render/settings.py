@@ -35,8 +35,17 @@ class Routing(Strict):
     static_default: tuple[Level, ...] = (Level.VILLAGE,)
 
 
+class VpnSettings(Strict):
+    """MP-BGP between the PEs (``asn``: the extranet's AS) and the numbers of the zone policy's ACLs:
+    advanced ACLs (3000-3999 on VRP and Comware) from ``acl_base``, one per filtered interface."""
+
+    asn: Annotated[int, Field(ge=1, le=4294967295)] = 65010
+    acl_base: Annotated[int, Field(ge=3000, le=3899)] = 3100
+
+
 class RenderSettings(Strict):
-    """Routing, and where department LAN gateways go (VLAN interfaces ``lan_vlan_base + n``)."""
+    """Routing, where department LAN gateways go (VLAN interfaces ``lan_vlan_base + n``), VPN settings."""
 
     routing: Routing = Routing()
     lan_vlan_base: Annotated[int, Field(ge=2, le=3000)] = 1000
+    vpn: VpnSettings = VpnSettings()

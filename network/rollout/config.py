@@ -6,6 +6,7 @@ rollout:
     ospfv3: {process: 1, levels: [city, county, town]}   # area 0 at the city, one area per county
     static_default: [village]                            # a default route toward the uplink peer
   lan_vlan_base: 1000        # department LAN gateways on VLAN interfaces base+n at their site's device
+  vpn: {asn: 65010, acl_base: 3100}  # MP-BGP between PEs; the zone policy's ACL numbers
   workers: 16                # devices changed at once within a wave
   max_fail_percentage: 10    # per wave unless the wave sets its own (the canary's default is 0)
   trial_seconds: 300         # trial commits (VRP8, Comware) revert after this unless confirmed

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from network.addressing.lock import LOCK_FILE, Lock
@@ -10,6 +11,7 @@ from network.addressing.workflow import PlanUnavailable, prepare, run_plan
 from network.inventory import Finding, Inventory
 from network.inventory.validate import Report
 from network.render.intent import IntentBuilder
+from network.render.vpn import VpnIntentBuilder
 from network.rollout.config import RolloutConfig, RolloutFileError, load_rollout
 
 
@@ -40,6 +42,11 @@ class Context:
     lock: Lock
     config: RolloutConfig
     intents: IntentBuilder
+
+    @cached_property
+    def vpns(self) -> VpnIntentBuilder:
+        """What the zones add to each PE and egress (VPN instances, access interfaces, ACLs)."""
+        return VpnIntentBuilder(self.inventory, self.lock, self.config)
 
 
 def load_context(root: Path) -> Context:
