@@ -28,6 +28,7 @@ from egov.playbook_cli import app as playbook_app
 from egov.rollout_cli import app as rollout_app
 from egov.rollout_cli import render_command
 from egov.services_cli import dns_app, ipv6_app
+from egov.verify_cli import verify_command
 from network.addressing.policy import policy_schema
 from network.inventory import InventoryNotFound
 from network.inventory.findings import RULES
@@ -64,6 +65,7 @@ app.add_typer(cloud_app, name="cloud")
 app.add_typer(dns_app, name="dns")
 app.add_typer(ipv6_app, name="ipv6")
 app.command("render")(render_command)
+app.command("verify")(verify_command)
 
 
 class ReportFormat(StrEnum):

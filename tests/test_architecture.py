@@ -138,3 +138,13 @@ def test_the_renderer_never_knows_the_rollout(path: Path) -> None:
     # the rollout (waves, journal, budgets) builds on it, never the other way round.
     bad = {n for n in _imports(path) if n.startswith(("network.rollout", "network.lab", "network.devices"))}
     assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
+
+
+@pytest.mark.parametrize("path", _modules("network/verify"), ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_isolation_check_reads_configurations_only(path: Path) -> None:
+    # egov verify judges configuration texts; reading them back from devices goes through the opener it
+    # is given, so it never needs the drivers, the lab or SSH.
+    bad = {
+        n for n in _imports(path) if n.startswith(("network.devices", "network.lab", "netmiko", "asyncssh"))
+    }
+    assert not bad, f"{path.relative_to(ROOT)} imports {bad}"

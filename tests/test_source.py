@@ -49,7 +49,7 @@ def test_duplicates_are_reported_and_the_rest_still_checked(minimal: Path) -> No
     text = text.replace("    management: 192.0.2.1\n", "    management: 192.0.2.999\n", 1)
     _write(minimal, "devices.yaml", text.encode())
     codes = {(f.code, f.line) for f in validate(minimal).findings}
-    assert ("S003", 31) in codes
+    assert ("S003", 33) in codes
     assert ("S010", 6) in codes  # a later problem in the same file is not hidden by the duplicate
 
 
