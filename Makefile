@@ -76,6 +76,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/parse_corpus.py --update-docs
 	$(BIN)/python bench/snmp_poll.py --update-docs --ssh-repeat 3
 	$(BIN)/python bench/ipv6_services.py --update-docs
+	$(BIN)/python bench/verify_scale.py --update-docs
 
 schema: $(STAMP)
 	$(BIN)/egov schema --out docs/schema

@@ -526,7 +526,7 @@ def generate_province(seed: int, systems_per_city: int = 500) -> GeneratedInvent
         for county in profile.counties:
             _county(b, county, key, cores, profile)
         _departments(b, profile, key, systems_per_city)
-        _extranet_zones(b, key, key, number)
+        _extranet_zones(b, key, key, number, zone="gd-zone")
     _milestones(b, {})
     city = {
         "name": "广东省",
@@ -638,31 +638,49 @@ _SHARED_SERVICES = ("192.0.2.112/28", "2001:db8:e000:1::/64", "2001:db8:e000:2::
 _PAIRED_NETWORKS = (("wjj", "ybj", 443, "医保结算：医院与医保业务专网之间仅 HTTPS"),)
 
 
-def _extranet_zones(b: Builder, key: str, city_id: str, city_number: int) -> None:
+def _extranet_zones(b: Builder, key: str, city_id: str, city_number: int, zone: str = "") -> None:
     """The three zones, a VPN instance per business network (PEs: the city core, and the first county's
-    core for the network's county branch), and the flow policy."""
+    core for the network's county branch), and the flow policy. ``zone``: the zones' id prefix — a
+    city's own, or the province's, whose zones every city joins (one public zone spans the province)."""
     upper = key.upper()
-    zone = f"{key}-zone"
+    zone = zone or f"{key}-zone"
     departments = [d for d in b.departments if d["id"].startswith(f"{key}-") and d.get("lans")]
     firewall = b.handles[f"{upper}-FW-01"]
-    b.network_zones += [
-        {
-            "id": f"{zone}-public",
-            "name": "公用网络区",
-            "kind": "public",
-            "mlps_level": 3,
-            "departments": [d["id"] for d in departments],
-            "shared_services": list(_SHARED_SERVICES) if city_number == 0 else [],
-        },
-        {"id": f"{zone}-private", "name": "专用网络区", "kind": "private", "mlps_level": 3},
-        {
-            "id": f"{zone}-internet",
-            "name": "互联网接入区",
-            "kind": "internet",
-            "mlps_level": 3,
-            "egress": [{"device": firewall.hostname, "interface": firewall.port(True, "to the Internet")}],
-        },
-    ]
+    zones = {z["id"]: z for z in b.network_zones}
+    if f"{zone}-public" not in zones:
+        b.network_zones += [
+            {
+                "id": f"{zone}-public",
+                "name": "公用网络区",
+                "kind": "public",
+                "mlps_level": 3,
+                "departments": [],
+                "shared_services": list(_SHARED_SERVICES) if city_number == 0 else [],
+            },
+            {"id": f"{zone}-private", "name": "专用网络区", "kind": "private", "mlps_level": 3},
+            {
+                "id": f"{zone}-internet",
+                "name": "互联网接入区",
+                "kind": "internet",
+                "mlps_level": 3,
+                "egress": [],
+            },
+        ]
+        b.flows.append(
+            {
+                "id": f"{zone.removesuffix('-zone')}-public-to-internet-web",
+                "source": f"zone:{zone}-public",
+                "destination": f"zone:{zone}-internet",
+                "protocol": "tcp",
+                "ports": [80, 443],
+                "reason": "互联网接入区：公用网络区访问互联网网站（HTTP/HTTPS）",
+            }
+        )
+        zones = {z["id"]: z for z in b.network_zones}
+    zones[f"{zone}-public"]["departments"] += [d["id"] for d in departments]
+    zones[f"{zone}-internet"]["egress"].append(
+        {"device": firewall.hostname, "interface": firewall.port(True, "to the Internet")}
+    )
     city_pe = b.handles[f"{upper}-CORE-01"]
     county_core = next(
         (h for h in b.handles.values() if h.record["site"] != city_id and h.hostname.startswith(f"{upper}-")
@@ -690,16 +708,6 @@ def _extranet_zones(b: Builder, key: str, city_id: str, city_number: int) -> Non
             }
         )
         vpn_of[str(department["id"]).removeprefix(f"{key}-")] = network["id"]
-    b.flows.append(
-        {
-            "id": f"{key}-public-to-internet-web",
-            "source": f"zone:{zone}-public",
-            "destination": f"zone:{zone}-internet",
-            "protocol": "tcp",
-            "ports": [80, 443],
-            "reason": "互联网接入区：公用网络区访问互联网网站（HTTP/HTTPS）",
-        }
-    )
     by_name = {v["name"]: v for v in b.vpn_instances}
     for first, second, port, reason in _PAIRED_NETWORKS:
         if first in vpn_of and second in vpn_of:

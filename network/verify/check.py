@@ -18,13 +18,14 @@ No packet is ever sent: this reads configurations only (intended, from files, or
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from network.inventory import Inventory
 from network.inventory.model import Family, FlowProtocol, FlowRule, ZoneKind
 from network.render.vpn import VpnIntentBuilder
-from network.verify.config import GLOBAL, AclConfig, AclRuleConfig, DeviceConfig, InterfaceConfig, Line, Net
+from network.verify.config import GLOBAL, AclConfig, DeviceConfig, InterfaceConfig, Line, Net
 from network.verify.tables import Route, Tables, host_of
 
 OTHER_PORT = 1  # a port no flow rule names: what "anything else" means for TCP and UDP
@@ -59,6 +60,10 @@ class End:
     prefixes: dict[int, list[Net] | None]
     ingress: dict[int, list[Ingress]]
     zone: str = ""  # the zone a VPN instance is in
+    targets: dict[int, list[Net | None]] = field(default_factory=dict)  # stand-ins of the prefixes
+
+    def __post_init__(self) -> None:
+        self.targets = {f: list(_stand_ins(p)) for f, p in self.prefixes.items()}
 
 
 @dataclass(frozen=True)
@@ -173,35 +178,100 @@ def probes(rules: list[FlowRule], ports: frozenset[tuple[str, int]] = frozenset(
 # --- ACLs -------------------------------------------------------------------------------------------------
 
 
-def _in(address: Net | None, prefix: Net | None) -> bool:
+_ANY = (0, -1)  # a rule's prefix that matches every address, "outside the city" included
+
+
+def _span(prefix: Net | None) -> tuple[int, int]:
+    """A rule's prefix as the range of addresses it matches (any: everything)."""
     if prefix is None or prefix.prefixlen == 0:
+        return _ANY
+    return int(prefix.network_address), int(prefix.broadcast_address)
+
+
+def _matches(span: tuple[int, int], address: int | None) -> bool:
+    if span == _ANY:
         return True
-    if address is None:
-        return False  # "outside the city" is in no specific prefix
-    return address.version == prefix.version and address.subnet_of(prefix)  # type: ignore[arg-type]
+    return address is not None and span[0] <= address <= span[1]
 
 
-def _rule_matches(rule: AclRuleConfig, packet: Packet, source: Net | None, destination: Net | None) -> bool:
-    if rule.protocol not in ("ip", packet.protocol):
-        return False
-    if not (_in(source, rule.source) and _in(destination, rule.destination)):
-        return False
-    if rule.source_port is not None:
-        return False  # forward packets come from an ephemeral port: only replies match a source port
-    return rule.destination_port is None or rule.destination_port == packet.port
+@dataclass(frozen=True)
+class _Compiled:
+    """A rule as integers, for the many packets the check asks about (the same first-match semantics)."""
+
+    permit: bool
+    protocol: str
+    source: tuple[int, int]
+    destination: tuple[int, int]
+    replies_only: bool  # a source port: only answers match it, never a packet that opens a flow
+    port: int | None
+    line: Line
+
+
+def compile_acl(acl: AclConfig) -> list[_Compiled]:
+    """The ACL's rules in order, compiled."""
+    return [
+        _Compiled(
+            rule.action == "permit",
+            rule.protocol,
+            _span(rule.source),
+            _span(rule.destination),
+            rule.source_port is not None,
+            rule.destination_port,
+            rule.line,
+        )
+        for rule in acl.rules
+    ]
+
+
+def _address(stand_in: Net | None) -> int | None:
+    return None if stand_in is None else int(stand_in.network_address)
+
+
+def for_packet(compiled: list[_Compiled], packet: Packet) -> list[_Compiled]:
+    """The rules that can match a packet of this protocol and port, in order: the others never do."""
+    return [
+        rule
+        for rule in compiled
+        if rule.protocol in ("ip", packet.protocol)
+        and not rule.replies_only
+        and (rule.port is None or rule.port == packet.port)
+    ]
 
 
 def evaluate(
-    acl: AclConfig, packet: Packet, source: Net | None, destination: Net | None
+    acl: AclConfig,
+    packet: Packet,
+    source: Net | None,
+    destination: Net | None,
+    candidates: list[_Compiled] | None = None,
 ) -> tuple[bool, Line | None]:
-    """First match wins; a packet no rule matches gets the ACL's default. The verdict, and the rule's line."""
-    for rule in acl.rules:
-        if _rule_matches(rule, packet, source, destination):
-            return rule.action == "permit", rule.line
+    """First match wins; a packet no rule matches gets the ACL's default. The verdict, and the rule's line.
+
+    A rule matches on protocol (``ip`` matches every one), source and destination prefix, and
+    destination port; a rule with a source port matches only replies, so never a packet opening a flow.
+    ``candidates``: :func:`for_packet` of the compiled rules, when the caller keeps them."""
+    src, dst = _address(source), _address(destination)
+    for rule in candidates if candidates is not None else for_packet(compile_acl(acl), packet):
+        if _matches(rule.source, src) and _matches(rule.destination, dst):
+            return rule.permit, rule.line
     return acl.default == "permit", None
 
 
 # --- the check --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Path:
+    """One way a source end's packets may take to a destination stand-in: where they enter, from which
+    address, the route that reaches (None: none does) and the line that put it there (or says none)."""
+
+    gate: Ingress
+    config: DeviceConfig | None
+    interface: InterfaceConfig | None
+    source: Net | None
+    target: Net | None
+    route: Route | None
+    blame: Blame
 
 
 @dataclass
@@ -212,12 +282,15 @@ class Check:
     tables: Tables
     ends: list[End]
     policy: Policy
-    egress: dict[int, list[Ingress]] = field(default_factory=dict)
     ports: frozenset[tuple[str, int]] = frozenset()
+    _routes: dict[tuple[tuple[str, str], int, int | None, bool], Route | None] = field(default_factory=dict)
+    _acls: dict[tuple[str, int, str, Packet, int | None, int | None], tuple[bool, Line | None]] = field(
+        default_factory=dict
+    )
+    _compiled: dict[tuple[str, int, str, Packet | None], list[_Compiled]] = field(default_factory=dict)
+    _reach: dict[tuple[tuple[str, str], int], set[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        internet = [e for e in self.ends if e.kind == "internet"]
-        self.egress = {f: [g for e in internet for g in e.ingress[f]] for f in (4, 6)}
         named: set[tuple[str, int]] = set()
         for config in self.configs.values():
             for acl in config.acls.values():
@@ -227,33 +300,78 @@ class Check:
                         named |= {(p, rule.destination_port) for p in protocols if p in ("tcp", "udp")}
         self.ports = frozenset(named)
 
-    def run(self) -> list[Verdict]:
-        """Every leak and every block, in a stable order."""
+    def run(self, sources: list[End] | None = None) -> list[Verdict]:
+        """Every leak and every block, in a stable order.
+
+        A pair is judged only where it can matter: the policy names it (something may be blocked), or a
+        table of the source holds a route toward the destination (something may leak). Which
+        destinations a table reaches is found once per table, from its routes, not once per pair."""
         out: list[Verdict] = []
         for family in (4, 6):
-            for source in self.ends:
+            index = self._stand_in_index(family)
+            for source in self.ends if sources is None else sources:
+                reached = self._reached(source, family, index)
                 for destination in self.ends:
                     if source is destination or (source.kind == destination.kind == "internet"):
                         continue
-                    out += self.pair(source, destination, family)
+                    named = destination.name in reached or self.policy.between(source, destination, family)
+                    if named:
+                        out += self.pair(source, destination, family)
+        return out
+
+    def _stand_in_index(self, family: int) -> tuple[list[int], list[str]]:
+        """Every end's destination stand-ins in one family, sorted by address, with the end's name."""
+        pairs = sorted(
+            (int(t.network_address), end.name)
+            for end in self.ends
+            for t in end.targets.get(family, [])
+            if t is not None
+        )
+        return [a for a, _ in pairs], [n for _, n in pairs]
+
+    def _reached(self, source: End, family: int, index: tuple[list[int], list[str]]) -> set[str]:
+        """The ends some table of ``source`` has a route toward (the Internet: a default route)."""
+        out: set[str] = set()
+        addresses, names = index
+        for gate in source.ingress[family]:
+            config = self.configs.get(gate.device)
+            interface = config.interfaces.get(gate.interface) if config and gate.interface else None
+            key = (gate.device, interface.vpn if interface is not None else GLOBAL)
+            memo = (key, family)
+            found = self._reach.get(memo)
+            if found is None:
+                table = self.tables.lookup(key, family)
+                found = set()
+                for route in table.routes:
+                    if route.prefix.prefixlen == 0:
+                        found.add("")  # the way to the Internet
+                        continue
+                    if route.discards:
+                        continue
+                    low = bisect.bisect_left(addresses, int(route.prefix.network_address))
+                    high = bisect.bisect_right(addresses, int(route.prefix.broadcast_address))
+                    found.update(names[low:high])
+                self._reach[memo] = found
+            out |= found
+        if "" in out:
+            out |= {end.name for end in self.ends if end.kind == "internet"}
         return out
 
     def pair(self, source: End, destination: End, family: int) -> list[Verdict]:
-        """The verdicts for one ordered pair in one family (none when the configurations match the policy)."""
+        """The verdicts for one ordered pair in one family (none when the configurations match the policy).
+
+        Routes do not depend on the packet: each way in is resolved once, and only the ways that reach
+        the destination are asked about packets (most pairs of VPN instances have no route at all)."""
         rules = self.policy.between(source, destination, family)
+        paths = self._paths(source, destination, family)
+        if not rules and not any(p.route is not None for p in paths):
+            return []
         leak = Verdict("leak", source.name, destination.name, family)
         blocked = Verdict("blocked", source.name, destination.name, family)
-        targets = destination.prefixes[family]
+        exits = [g for g in destination.ingress[family]] if destination.kind == "internet" else []
         for packet in probes(rules, self.ports):
             wanted = Policy.permits(rules, packet)
-            outcomes = [
-                self._through(gate, address, target, family, packet, destination)
-                for gate in source.ingress[family]
-                for address in gate.sources
-                for target in _stand_ins(targets)
-            ]
-            if not outcomes:
-                continue
+            outcomes = [self._through(path, packet, family, exits) for path in paths]
             allowed = [o for o in outcomes if o[0]]
             if allowed and not wanted:
                 leak.packets.append(packet)
@@ -263,45 +381,72 @@ class Check:
                 _add(blocked.blame, next(o[1] for o in outcomes if not o[0]))
         return [v for v in (leak, blocked) if v.packets]
 
+    def _paths(self, source: End, destination: End, family: int) -> list[_Path]:
+        """Every (way in, source address, destination stand-in), with the route that reaches it if any."""
+        out = []
+        for gate in source.ingress[family]:
+            config = self.configs.get(gate.device)
+            interface = config.interfaces.get(gate.interface) if config and gate.interface else None
+            if gate.device and (config is None or interface is None):
+                what = "no configuration for it" if config is None else f"has no interface {gate.interface}"
+                out.append(_Path(gate, None, None, None, None, None, Blame(gate.device, None, what)))
+                continue
+            table_name = interface.vpn if interface is not None else GLOBAL
+            key = (gate.device, table_name)
+            where = f"table {table_name or 'global'}" + (f" of {gate.device}" if gate.device else "")
+            for target in destination.targets[family]:
+                route = self._route(key, family, target, destination.kind == "internet")
+                blame = _route_blame(route, where) if route is not None else self._no_route(
+                    config, interface, table_name, where, target, destination.kind == "internet")  # fmt: skip
+                for address in gate.sources:
+                    out.append(_Path(gate, config, interface, address, target, route, blame))
+        return out
+
+    def _route(self, key: tuple[str, str], family: int, target: Net | None, internet: bool) -> Route | None:
+        memo = (key, family, _address(target), internet)
+        if memo not in self._routes:
+            table = self.tables.lookup(key, family)
+            found = table.default() if internet else (table.covering(target) if target is not None else None)
+            self._routes[memo] = found
+        return self._routes[memo]
+
+    @staticmethod
+    def _no_route(
+        config: DeviceConfig | None,
+        interface: InterfaceConfig | None,
+        table_name: str,
+        where: str,
+        target: Net | None,
+        internet: bool,
+    ) -> Blame:
+        line = (config.vpns[table_name].line if config and table_name in config.vpns
+                else interface.line if interface is not None else None)  # fmt: skip
+        what = "the Internet (no default route)" if internet else str(target)
+        return Blame(config.hostname if config else "", line, f"{where} has no route to {what}")
+
     def _through(
-        self,
-        gate: Ingress,
-        source: Net | None,
-        destination: Net | None,
-        family: int,
-        packet: Packet,
-        end: End,
+        self, path: _Path, packet: Packet, family: int, exits: list[Ingress]
     ) -> tuple[bool, list[Blame]]:
-        """Whether one packet gets from an ingress to a destination stand-in, and the lines that decide."""
-        config = self.configs.get(gate.device)
-        interface = config.interfaces.get(gate.interface) if config and gate.interface else None
-        if gate.device and (config is None or interface is None):
-            what = "no configuration for it" if config is None else f"has no interface {gate.interface}"
-            return False, [Blame(gate.device, None, what)]
-        table_name = interface.vpn if interface is not None else GLOBAL
-        table = self.tables.lookup((gate.device, table_name), family)
-        blame: list[Blame] = []
-        route: Route | None = table.default() if end.kind == "internet" else (
-            table.covering(destination) if destination is not None else None)  # fmt: skip
-        where = f"table {table_name or 'global'}" + (f" of {gate.device}" if gate.device else "")
-        if route is None:
-            line = (config.vpns[table_name].line if config and table_name in config.vpns
-                    else interface.line if interface is not None else None)  # fmt: skip
-            target = "the Internet (no default route)" if end.kind == "internet" else str(destination)
-            return False, [Blame(gate.device, line, f"{where} has no route to {target}")]
-        blame.append(_route_blame(route, where))
-        if interface is not None and config is not None:
-            ok, rule = self._filter(config, interface, family, "in", packet, (source, destination))
+        """Whether one packet gets through one path, and the lines that decide."""
+        if path.route is None:
+            return False, [path.blame]
+        blame = [path.blame]
+        if path.interface is not None and path.config is not None:
+            ok, rule = self._filter(
+                path.config, path.interface, family, "in", packet, (path.source, path.target)
+            )
             blame.append(rule)
             if not ok:
                 return False, [rule]
-        if end.kind == "internet":
-            exits = self.egress[family]
-            verdicts = [self._exit(g, family, packet, source) for g in exits]
-            passing = [b for ok, b in verdicts if ok]
-            if not passing:
-                return False, [b for _, b in verdicts][:1] or [Blame("", None, "no egress")]
-            blame.append(passing[0])
+        if exits:
+            first: Blame | None = None
+            for gate in exits:  # one egress letting it out is enough
+                ok, verdict = self._exit(gate, family, packet, path.source)
+                if ok:
+                    blame.append(verdict)
+                    return True, blame
+                first = first or verdict
+            return False, [first or Blame("", None, "no egress")]
         return True, blame
 
     def _exit(self, gate: Ingress, family: int, packet: Packet, source: Net | None) -> tuple[bool, Blame]:
@@ -311,8 +456,8 @@ class Check:
             return False, Blame(gate.device, None, f"egress {gate.interface} not configured")
         return self._filter(config, interface, family, "out", packet, (source, None))
 
-    @staticmethod
     def _filter(
+        self,
         config: DeviceConfig,
         interface: InterfaceConfig,
         family: int,
@@ -332,7 +477,18 @@ class Check:
             return True, Blame(
                 config.hostname, applied[1], f"applies IPv{family} ACL {applied[0]}, which is not defined"
             )
-        ok, line = evaluate(acl, packet, source, destination)
+        key = (config.hostname, acl.family, acl.key, packet, _address(source), _address(destination))
+        found = self._acls.get(key)
+        if found is None:
+            which = (config.hostname, acl.family, acl.key, packet)
+            candidates = self._compiled.get(which)
+            if candidates is None:
+                compiled = self._compiled.get((config.hostname, acl.family, acl.key, None))
+                if compiled is None:
+                    compiled = self._compiled[(config.hostname, acl.family, acl.key, None)] = compile_acl(acl)
+                candidates = self._compiled[which] = for_packet(compiled, packet)
+            found = self._acls[key] = evaluate(acl, packet, source, destination, candidates)
+        ok, line = found
         if line is None:
             verdict = "permits" if ok else "denies"
             return ok, Blame(config.hostname, acl.line, f"no rule matches; the default {verdict}")
