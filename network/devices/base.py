@@ -141,6 +141,10 @@ class ChangeDriver(DeviceDriver, Protocol):
         """Put back a configuration stored elsewhere (a journal), verified afterwards."""
         ...
 
+    def cli(self, commands: list[str], encoding: str = "text") -> dict[str, Any]:
+        """Each command's output (the cutover's checks read a VPN instance's table and ping in it)."""
+        ...
+
 
 @dataclass(frozen=True)
 class Observation:

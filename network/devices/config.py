@@ -93,12 +93,19 @@ def _render(tree: HConfig | Any, platform: str) -> tuple[tuple[str, ...], str]:
 _DEFINITIONS = ("ip vpn-instance ", "vrf definition ", "acl ", "ip access-list ", "ipv6 access-list ")
 
 
+# Global lines that use a VPN instance (its static routes): after the instance exists.
+_USES = (" vpn-instance ", " vrf ")
+
+
 def _stage(node: Any) -> int:
     """Global switches on first (VRP wants ``ipv6`` before ``ipv6 enable``), then the sections that
-    define what others use (VPN instances, ACLs), the other sections, and last the global undos."""
+    define what others use (VPN instances, ACLs), the other sections, the global lines that use a VPN
+    instance, and last the global undos."""
     if node.children:
         return 1 if node.text.startswith(_DEFINITIONS) else 2
-    return 3 if node.text.startswith(("undo ", "no ")) else 0
+    if node.text.startswith(("undo ", "no ")):
+        return 4
+    return 3 if any(word in f" {node.text} " for word in _USES) else 0
 
 
 def diff(platform: str, running: str, intended: str) -> ConfigDiff:

@@ -19,6 +19,7 @@ from network.inventory import Inventory
 from network.inventory.model import Device
 from network.inventory.platforms import PlatformSpec, known_platforms, platform_spec
 from network.lab.conditions import Conditions
+from network.lab.vpn import Block
 
 _PACKET_BYTES = 800  # average packet size the counters assume
 BOOTED_BEFORE = 12 * 86400 + 3 * 3600 + 4 * 60  # the twin's devices came up 12 days 3 h 4 min before the lab
@@ -37,6 +38,7 @@ class TwinInterface:
     ipv4: list[str] = field(default_factory=list)
     extra: list[str] = field(default_factory=list)  # routing and ND lines (``ospfv3 1 area 0.0.0.1``)
     logical: bool = False  # created by configuration (Vlanif, LoopBack), so `undo interface` may delete it
+    vpn: str | None = None  # the VPN instance it is bound to (``ip binding vpn-instance``)
 
 
 # Configuration lines the twin keeps without modelling them further, by platform family.
@@ -45,7 +47,10 @@ SECTION_CHILDREN = {
     "huawei": ("router-id", "area", "import-route", "default-route-advertise"),
     "ios": ("router-id", "redistribute", "default-information"),
 }
-INTERFACE_EXTRAS = {"huawei": ("ospfv3", "ipv6 nd ra halt"), "ios": ("ipv6 ospf", "ipv6 nd ra suppress")}
+INTERFACE_EXTRAS = {
+    "huawei": ("ospfv3", "ipv6 nd ra halt", "traffic-filter", "packet-filter"),
+    "ios": ("ipv6 ospf", "ipv6 nd ra suppress", "ip access-group", "ipv6 traffic-filter"),
+}
 LOGICAL_INTERFACES = {"huawei": ("Vlanif", "LoopBack", "Vlan-interface"), "ios": ("Vlan", "Loopback")}
 
 
@@ -57,6 +62,7 @@ class TwinConfig:
     ipv6: bool = False  # global IPv6 forwarding (VRP ``ipv6``, IOS ``ipv6 unicast-routing``)
     statics: list[str] = field(default_factory=list)  # ``ip[v6] route-static …`` lines as entered
     sections: dict[str, list[str]] = field(default_factory=dict)  # ``ospfv3 1`` -> its lines
+    blocks: dict[str, Block] = field(default_factory=dict)  # VPN instances, ACLs, BGP (network.lab.vpn)
 
     def lines(self, hostname: str, platform: str) -> list[str]:
         """``display current-configuration`` (``show running-config`` on IOS) in the platform's layout."""
@@ -66,22 +72,16 @@ class TwinConfig:
         out = ["#", f" sysname {hostname}", "#"]
         if self.ipv6 and spec.ipv6_global:
             out += [spec.ipv6_global, "#"]
+        for header, block in self.blocks.items():  # VPN instances and ACLs come before the interfaces
+            if not header.startswith("bgp "):
+                out += [*block.lines(), "#"]
         for interface in self.interfaces.values():
-            out.append(f"interface {interface.name}")
-            if interface.description:
-                out.append(f" description {interface.description}")
-            if interface.shutdown:
-                out.append(" shutdown")
-            if interface.ipv6_enabled and spec.ipv6_interface_enable:
-                out.append(" ipv6 enable")
-            for address in interface.ipv4:
-                net = ipaddress.IPv4Interface(address)
-                out.append(f" ip address {net.ip} {net.netmask}")
-            out.extend(f" ipv6 address {address}" for address in interface.ipv6)
-            out.extend(f" {line}" for line in interface.extra)
-            out.append("#")
+            out += _huawei_interface(interface, spec.ipv6_interface_enable)
         for header, children in self.sections.items():
             out += [header, *(f" {line}" for line in children), "#"]
+        for header, block in self.blocks.items():
+            if header.startswith("bgp "):
+                out += [*block.lines(), "#"]
         out.extend(self.statics)
         if self.statics:
             out.append("#")
@@ -135,13 +135,35 @@ class TwinConfig:
                     list(i.ipv4),
                     list(i.extra),
                     i.logical,
+                    i.vpn,
                 )
                 for name, i in self.interfaces.items()
             },
             self.ipv6,
             list(self.statics),
             {header: list(lines) for header, lines in self.sections.items()},
+            {header: block.copy() for header, block in self.blocks.items()},
         )
+
+
+def _huawei_interface(interface: TwinInterface, ipv6_enable: bool) -> list[str]:
+    """One interface as VRP and Comware print it (the binding first: it clears what follows)."""
+    out = [f"interface {interface.name}"]
+    if interface.description:
+        out.append(f" description {interface.description}")
+    if interface.vpn:
+        out.append(f" ip binding vpn-instance {interface.vpn}")
+    if interface.shutdown:
+        out.append(" shutdown")
+    if interface.ipv6_enabled and ipv6_enable:
+        out.append(" ipv6 enable")
+    for address in interface.ipv4:
+        net = ipaddress.IPv4Interface(address)
+        out.append(f" ip address {net.ip} {net.netmask}")
+    out.extend(f" ipv6 address {address}" for address in interface.ipv6)
+    out.extend(f" {line}" for line in interface.extra)
+    out.append("#")
+    return out
 
 
 @dataclass
@@ -193,6 +215,9 @@ class TwinDevice:
     booted_before: float = BOOTED_BEFORE  # seconds up when the lab started (0 after a restart)
     restarts: int = 0  # the restart number of the lab's conditions this twin last went through
     if_indexes: dict[str, int] = field(default_factory=dict, repr=False)
+    acl_matches: dict[tuple[int, str, str], int] = field(
+        default_factory=dict, repr=False
+    )  # (family, ACL, rule)
 
     @property
     def spec(self) -> PlatformSpec:

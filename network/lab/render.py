@@ -578,7 +578,7 @@ def ios_ping(target: str, reachable: bool) -> str:
     return "\n".join(lines)
 
 
-def _route_block(destination: str, length: int, next_hop: str, protocol: str, interface: str) -> list[str]:
+def route_block(destination: str, length: int, next_hop: str, protocol: str, interface: str) -> list[str]:
     preference, flags = (0, "D") if protocol == "Direct" else (60, "RD")
     return [
         f" Destination  : {destination:<32}PrefixLength : {length}",
@@ -598,7 +598,7 @@ def _route_block(destination: str, length: int, next_hop: str, protocol: str, in
 
 def ipv6_routes(device: TwinDevice) -> str:
     """VRP ``display ipv6 routing-table verbose``: loopback, connected prefixes, static routes."""
-    blocks = [_route_block("::1", 128, "::1", "Direct", "InLoopBack0")]
+    blocks = [route_block("::1", 128, "::1", "Direct", "InLoopBack0")]
     connected: list[tuple[ipaddress.IPv6Network, str, str]] = []
     for interface in device.running.interfaces.values():
         if interface.shutdown or not _ipv6_on(device, interface):
@@ -607,7 +607,7 @@ def ipv6_routes(device: TwinDevice) -> str:
             net = ipaddress.IPv6Interface(address)
             connected.append((net.network, interface.name, str(net.ip).upper()))
             blocks.append(
-                _route_block(
+                route_block(
                     str(net.network.network_address).upper(),
                     net.network.prefixlen,
                     str(net.ip).upper(),
@@ -621,7 +621,7 @@ def ipv6_routes(device: TwinDevice) -> str:
             continue
         destination, length, hop = words[2], int(words[3]), words[4]
         via = next((name for network, name, _ in connected if _in(hop, network)), "NULL0")
-        blocks.append(_route_block(destination.upper(), length, hop.upper(), "Static", via))
+        blocks.append(route_block(destination.upper(), length, hop.upper(), "Static", via))
     count = len(blocks)
     head = ["Routing Table : Public", f"\tDestinations : {count}\tRoutes : {count}", ""]
     return "\n".join(head + [line for block in blocks for line in block]).rstrip("\n")

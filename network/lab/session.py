@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 
 from network.devices.names import expand
-from network.lab import extras, render
+from network.lab import extras, render, vpn
 from network.lab.conditions import Fault
 from network.lab.device import Trial, TwinConfig, TwinDevice, TwinInterface
 
@@ -113,6 +113,7 @@ class Session(BaseSession):
         self.view = "user"  # user | system | interface | section
         self.interface = ""
         self.section = ""  # the routing section being configured (``ospfv3 1``)
+        self.path: list[vpn.Block] = []  # the block views entered (``ip vpn-instance X`` → ``ipv4-family``)
         self.candidate: TwinConfig | None = None
 
     # --- prompts -------------------------------------------------------------------------------
@@ -128,6 +129,8 @@ class Session(BaseSession):
         suffix = f"-{self.interface}" if self.view == "interface" else ""
         if self.view == "section":
             suffix = "-" + self.section.replace(" ", "-")
+        if self.view == "block" and self.path:
+            suffix = "-" + vpn.prompt_suffix(self.path)
         return f"[{mark}{host}{suffix}]"
 
     def _dirty(self) -> bool:
@@ -158,6 +161,8 @@ class Session(BaseSession):
         lowered = command.lower()
         if words[0].lower() in ("display", "dis"):
             return self._display(words[1:])
+        if lowered.startswith(("ping -vpn-instance ", "ping ipv6 -vpn-instance ")) and len(words) >= 4:
+            return self._vpn_ping(words[-2], words[-1])
         if lowered.startswith("ping ipv6 "):
             return self._ping(words[-1])
         anywhere = self._anywhere(lowered)
@@ -232,11 +237,16 @@ class Session(BaseSession):
             return self._enter_interface(command)
         if self.faulty("reject"):
             return self._error(command, UNRECOGNIZED)
-        if self.view == "section":
-            return self._section_command(command, words)
-        if self.view == "interface":
-            return self._interface_command(command, words)
-        return self._system_command(command, words)
+        return self._in_view(command, words)
+
+    def _in_view(self, command: str, words: list[str]) -> str:
+        """A configuration line, handled by the view it is typed in."""
+        handlers: dict[str, Callable[[str, list[str]], str]] = {
+            "section": self._section_command,
+            "block": self._block_command,
+            "interface": self._interface_command,
+        }
+        return handlers.get(self.view, self._system_command)(command, words)
 
     def _section_command(self, command: str, words: list[str]) -> str:
         undo = words[0].lower() == "undo"
@@ -249,7 +259,50 @@ class Session(BaseSession):
             return self._system_command(command, words)
         return self._error(command, UNRECOGNIZED)
 
+    def _block_command(self, command: str, words: list[str]) -> str:
+        """A line in a block view: a sub-view, a line of the block, or a system-view command (VRP looks
+        a command up in the parent views)."""
+        undo = words[0].lower() == "undo"
+        line = " ".join(words[1:] if undo else words)
+        if vpn.subview(self.path, line):
+            existing = self.path[-1].sub(line)
+            if undo:
+                if existing is not None:
+                    self.path[-1].children.remove(existing)
+                    self._touched()
+                return ""
+            if existing is None:
+                existing = vpn.Block(line)
+                self.path[-1].children.append(existing)
+                self._touched()
+            self.path.append(existing)
+            return ""
+        if vpn.block_header(line) or line.lower().startswith(("ip route-static", "ipv6 route-static")):
+            self.view, self.path = "system", []
+            return self._system_command(command, words)
+        if vpn.rd_conflict(self.config, self.path, line) and not undo:
+            return self._message(vpn.RD_CHANGED)
+        leaves = self.path[-1].children
+        if undo:
+            gone = [c for c in leaves if isinstance(c, str) and (c == line or c.startswith(line + " "))]
+            if not gone:
+                return self._error(command, WRONG_PARAMETER, len("undo "))
+            for child in gone:
+                leaves.remove(child)
+        elif line not in leaves:
+            head = line.split()[0]
+            if head in ("description", "route-distinguisher"):  # one of each: a new one replaces
+                leaves[:] = [c for c in leaves if not (isinstance(c, str) and c.split()[0] == head)]
+            leaves.append(line)
+        self._touched()
+        return ""
+
     def _leave(self, lowered: str) -> str:
+        if lowered == "quit" and self.view == "block":
+            self.path.pop()
+            if not self.path:
+                self.view = "system"
+            return ""
         if lowered == "quit" and self.view in ("interface", "section"):
             self.view, self.interface, self.section = "system", "", ""
             return ""
@@ -269,7 +322,7 @@ class Session(BaseSession):
             if extras.create_logical(self.config, full, self.device.platform) is None:
                 return self._error(command, WRONG_PARAMETER, command.index(name))
             self._touched()
-        self.view, self.interface, self.section = "interface", full, ""
+        self.view, self.interface, self.section, self.path = "interface", full, "", []
         return ""
 
     # --- VRP8 two-stage commit, Comware commit delay -------------------------------------------
@@ -387,6 +440,9 @@ class Session(BaseSession):
         undo = words[0].lower() == "undo"
         rest = [w.lower() for w in (words[1:] if undo else words)]
         header = extras.section_header(" ".join(rest), self.device.platform)
+        block = vpn.block_header(" ".join(words[1:] if undo else words))
+        if block is not None:
+            return self._block(block, undo)
         if rest == ["ipv6"] and self.device.spec.ipv6_global == "ipv6":
             self.config.ipv6 = not undo
         elif header is not None:
@@ -414,6 +470,47 @@ class Session(BaseSession):
         self._touched()
         return ""
 
+    def _block(self, header: str, undo: bool) -> str:
+        """Enter (creating it) or delete a block; deleting a VPN instance unbinds its interfaces, whose
+        addresses go with the binding, as on the device."""
+        if undo:
+            if self.config.blocks.pop(header, None) is None:
+                return self._message(
+                    vpn.NO_INSTANCE
+                    if header.startswith("ip vpn-instance")
+                    else "Error: The ACL does not exist."
+                )
+            if header.startswith("ip vpn-instance "):
+                name = header.split()[2]
+                for interface in self.config.interfaces.values():
+                    if interface.vpn == name:
+                        _unbound(interface)
+            self._touched()
+            return ""
+        block = self.config.blocks.get(header)
+        if block is None:
+            block = self.config.blocks[header] = vpn.Block(header)
+            self._touched()
+        self.view, self.path = "block", [block]
+        return ""
+
+    def _binding(self, command: str, interface: TwinInterface, rest: list[str], undo: bool) -> str:
+        """``ip binding vpn-instance X``: into the instance (it must exist), the addresses removed."""
+        if len(rest) != 4:
+            return self._error(command, INCOMPLETE, len(command))
+        name = rest[3]
+        if undo:
+            if interface.vpn != name:
+                return self._message("Error: The interface is not bound to this VPN instance.")
+        elif f"ip vpn-instance {name}" not in self.config.blocks:
+            return self._message(vpn.NO_INSTANCE)
+        elif interface.vpn == name:
+            return ""
+        interface.vpn = None if undo else name
+        _unbound(interface, keep_binding=not undo)
+        self._touched()
+        return "" if self.device.comware else f"{vpn.BOUND_IPV4}\n{vpn.BOUND_IPV6}"
+
     def _interface_command(self, command: str, words: list[str]) -> str:
         interface = self.config.interfaces[self.interface]
         undo = words[0].lower() == "undo"
@@ -425,6 +522,7 @@ class Session(BaseSession):
             "ipv6 enable": lambda: self._ipv6_enable(interface, undo),
             "ipv6 address": lambda: self._ipv6_address(command, interface, rest, undo),
             "ip address": lambda: self._ipv4_address(command, interface, rest, undo),
+            "ip binding": lambda: self._binding(command, interface, rest, undo),
         }
         key = keyword if keyword in handlers else (rest[0].lower() if rest else "")
         if key not in handlers or (key == "ipv6 enable" and self.device.comware):
@@ -520,6 +618,9 @@ class Session(BaseSession):
         }
         if what in simple:
             return simple[what]()
+        shown = self._display_vpn(words, what)
+        if shown is not None:
+            return shown
         if what == "configuration trial status" and device.vrp8:
             return trial_status(device)
         if what == "configuration candidate" and device.vrp8:
@@ -544,9 +645,57 @@ class Session(BaseSession):
         reachable = fabric is not None and fabric.reachable(self.device, str(address))
         return render.ping(self.device, str(address), reachable)
 
+    def _display_vpn(self, words: list[str], what: str) -> str | None:
+        """VPN instances, their routing tables and the ACLs (None: not one of these displays)."""
+        device = self.device
+        if what in ("ip vpn-instance", "ip vpn-instance verbose"):
+            return vpn.display_instances(device)
+        if what in ("acl all", "acl ipv6 all"):
+            return vpn.display_acls(device, 6 if "ipv6" in what else 4)
+        table = _vpn_table(words)
+        if table is None:
+            return None
+        if table[0] not in vpn.instances(device.running):
+            return self._message(vpn.NO_INSTANCE)
+        return vpn.display_routes(device, table[0], table[1])
+
+    def _vpn_ping(self, name: str, target: str) -> str:
+        """``ping [ipv6] -vpn-instance X A``: answered when the instance routes A over an up interface
+        (the business network's router answers for what is behind it)."""
+        if name not in vpn.instances(self.device.running):
+            return self._message(vpn.NO_INSTANCE)
+        try:
+            ipaddress.ip_address(target)
+        except ValueError:
+            return self._error(f"ping -vpn-instance {name} {target}", WRONG_PARAMETER, len("ping "))
+        route = vpn.route_lookup(self.device, name, target)
+        interface = self.device.running.interfaces.get(route.interface) if route is not None else None
+        return render.ping(self.device, target, interface is not None and not interface.shutdown)
+
     def _message(self, text: str) -> str:
         return text.replace("Error: ", "% ") if self.device.comware else text
 
     def _error(self, command: str, message: str, column: int = 0) -> str:
         """An error in the platform's wording: Comware starts its messages with ``%``."""
         return self._message(f"{' ' * (column + 1)}^\n{message}")
+
+
+def _unbound(interface: TwinInterface, keep_binding: bool = False) -> None:
+    """What binding or unbinding clears on the interface: its IPv4 and IPv6 addresses and their lines."""
+    interface.ipv4.clear()
+    interface.ipv6.clear()
+    interface.ipv6_enabled = False
+    interface.extra[:] = [e for e in interface.extra if not e.startswith(("ospfv3", "ipv6"))]
+    if not keep_binding:
+        interface.vpn = None
+
+
+def _vpn_table(words: list[str]) -> tuple[str, int] | None:
+    """``ip[v6] routing-table vpn-instance X [verbose]`` -> (X, family)."""
+    lowered = [w.lower() for w in words]
+    table = (
+        len(words) >= 4 and lowered[0] in ("ip", "ipv6") and lowered[1:3] == ["routing-table", "vpn-instance"]
+    )
+    if table and lowered[4:] in ([], ["verbose"]):
+        return words[3], 6 if lowered[0] == "ipv6" else 4
+    return None

@@ -87,8 +87,8 @@ def acl_rule_text(rule: AclRule, family: int, spec: PlatformSpec) -> str:
 
 def _huawei_prefix(prefix: str) -> str:
     network = ipaddress.ip_network(prefix)
-    if network.version == 4:
-        return f"{network.network_address} {network.hostmask}"
+    if network.version == 4:  # a host's wildcard is written 0, as VRP and Comware print it
+        return f"{network.network_address} {'0' if network.prefixlen == 32 else network.hostmask}"
     return str(network).upper()
 
 

@@ -15,14 +15,18 @@ that device or by ``egov rollout resume``.
 from __future__ import annotations
 
 import ipaddress
+import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 from network.devices.base import ChangeDriver
 from network.devices.collect import Target
 from network.inventory.platforms import platform_spec
+from network.render import render_vpn
 from network.render.intent import LanIntent, Ospf
+from network.render.vpn import VpnDeviceIntent
 from network.rollout import transaction
 from network.rollout.context import Context
 from network.rollout.journal import FAILED, ChangeRecord, Journal
@@ -50,8 +54,11 @@ class Onboarding:
     reason: str = ""
     diff: str = ""
     kind: str = "onboard"
-    routes: tuple[tuple[str, str], ...] = ()
+    routes: tuple[tuple[str, str], ...] = ()  # (prefix, next hop) of a cutover, in its VPN instance
     network: str = ""  # the private network of a cutover
+    vpn: str = ""  # its VPN instance
+    accesses: tuple[tuple[str, str, str], ...] = ()  # (interface, PE address/length, the router's address)
+    global_routes: tuple[str, ...] = ()  # starts of the global routes an old cutover left (to remove)
 
     @property
     def label(self) -> str:
@@ -113,7 +120,7 @@ def onboard(
     return _carry_out(journal, run, plan, context, targets, opener, check)
 
 
-def _carry_out(
+def _carry_out(  # noqa: PLR0913 - one change, with everything it needs
     journal: Journal,
     run: int,
     plan: Onboarding,
@@ -121,11 +128,14 @@ def _carry_out(
     targets: dict[str, Target],
     opener: Callable[[Target], ChangeDriver],
     check: bool,
+    *,
+    finish: bool = True,
 ) -> Onboarding:
     target = targets.get(plan.hostname)
     if target is None:
         plan.state, plan.reason = FAILED, f"{plan.hostname} is not reachable (not in the lab or inventory)"
-        journal.finish_run(run, plan.state)
+        if finish:
+            journal.finish_run(run, plan.state)
         return plan
     driver = opener(target)
     try:
@@ -136,7 +146,8 @@ def _carry_out(
         _steps(context, journal, run, plan, driver, check)
     finally:
         driver.close()
-        journal.finish_run(run, plan.state)
+        if finish:
+            journal.finish_run(run, plan.state)
     return plan
 
 
@@ -152,7 +163,8 @@ def _steps(
         return
     saved = driver.running_config()
     recorder.step("precheck", "ok", started)
-    change = Change(plan.hostname, plan.label, plan.config, saved)
+    remove = tuple(_old_present(driver, plan)) if plan.kind == "cutover" else ()
+    change = Change(plan.hostname, plan.label, plan.config, saved, remove)
     result = transaction.carry_out(
         driver, change, _check_of(plan), recorder, context.config.trial_seconds, check
     )
@@ -170,23 +182,26 @@ def _precheck(context: Context, driver: ChangeDriver, plan: Onboarding) -> str:
         taken = address.interface in {lan.interface for lan in plan.lans}
         if taken and address.family == 6 and (address.interface, address.address) not in mine:
             return f"{address.interface} already carries {address.address}"
-    return _routable(driver, plan) if plan.kind == "cutover" else ""
+    return _vpn_precheck(driver, plan) if plan.kind == "cutover" else ""
 
 
 def _check_of(plan: Onboarding) -> transaction.Postcheck:
     """The postcheck of a plan: the gateways usable (onboarding), the routes in place (cutover)."""
     if plan.kind == "cutover":
-        return lambda driver: _routes_present(driver, plan)
+        return lambda driver: _vpn_postcheck(driver, plan)
     return lambda driver: _postcheck(driver, plan)
 
 
-def plan_of(context: Context, label: str) -> Onboarding:
-    """The plan a journal label names (``onboard D``, ``cutover D N``); OnboardError if it is gone."""
+def plan_of(context: Context, label: str, hostname: str) -> Onboarding:
+    """The plan a journal label names at one device (``onboard D``, ``cutover D N``); OnboardError if
+    it is gone."""
     words = label.split()
     if len(words) == 2 and words[0] == "onboard":
         return plan_onboarding(context, words[1])
     if len(words) == 3 and words[0] == "cutover":
-        return plan_cutover(context, words[1], words[2])
+        found = next((p for p in plan_cutover(context, words[1], words[2]) if p.hostname == hostname), None)
+        if found is not None:
+            return found
     raise OnboardError(f"the journal names an unknown change {label!r}", "settle it by hand")
 
 
@@ -227,16 +242,24 @@ def _settle_change(
     counts what the device holds."""
     run = journal.start_run(f"resume {record.change}")
     try:
-        plan = plan_of(context, record.change)
+        plan = plan_of(context, record.change, record.hostname)
     except OnboardError as problem:
         journal.finish_run(run, FAILED)
         return Onboarding("", record.hostname, (), "", state=FAILED, reason=problem.message)
     recorder = Recorder(journal, run, record.hostname, 0, f"onboard {plan.department}: ", track_state=False)
-    change = Change(record.hostname, record.change, plan.config, record.pre_change)
+    remove = tuple(
+        line
+        for line in (" ".join(x.split()) for x in record.pre_change.splitlines())
+        for old in plan.global_routes
+        if line.startswith(old + " ")
+    )
+    change = Change(record.hostname, record.change, plan.config, record.pre_change, remove)
     result = transaction.settle(driver, change, _check_of(plan), recorder, record, None)
     plan.state, plan.reason = result.state, result.reason
     journal.finish_run(run, result.state)
-    journal.finish_run(record.run, result.state)
+    # An onboarding is one change: its run ends as the change did. A cutover changes every PE of the
+    # instance: settling one does not finish it, a rerun of the cutover does (it finds this PE done).
+    journal.finish_run(record.run, result.state if plan.kind != "cutover" else f"settled {record.hostname}")
     return plan
 
 
@@ -260,47 +283,96 @@ def _postcheck(driver: ChangeDriver, plan: Onboarding) -> None:
 
 
 # --- private networks -----------------------------------------------------------------------------
+#
+# A business network's cutover puts it in its VPN instance (vpn_instances.yaml): on each of the
+# instance's PEs, in order, one change — the instance with its RD and route targets, the access
+# interfaces bound to it (the binding first, the addresses typed again after it), the instance's static
+# routes toward the network's router, MP-BGP to the instance's other PEs, and the zone policy's ACLs on
+# the access interfaces. Routes a global-table cutover left for the network's prefixes at a PE are
+# removed in the same change: the outage is that one commit. Pre- and post-checks read the instance's
+# routing table. A network without a VPN instance is refused: its routes never go into the public table.
 
 
-def plan_cutover(context: Context, department: str, network: str) -> Onboarding:
-    """Static routes for a private network's prefixes, via its router on the department's first LAN.
-
-    The private network's router is taken to be the last usable address of the LAN (IPv4) and ``::2``
-    of the LAN's /64 (IPv6): the convention docs/rollout.md states.
-    """
-    onboarding = plan_onboarding(context, department)
-    found = context.inventory.department_by_id[department]
+def plan_cutover(context: Context, department: str, network: str) -> list[Onboarding]:
+    """One change per PE of the network's VPN instance, the PE with the network's routes first."""
+    found = context.inventory.department_by_id.get(department)
+    if found is None:
+        raise OnboardError(f"no department {department!r}", "give a department id from departments.yaml")
     private = next((p for p in found.private_networks if p.id == network), None)
     if private is None:
         known = ", ".join(p.id for p in found.private_networks) or "none"
         raise OnboardError(
             f"department {department} has no private network {network!r}", f"its networks: {known}"
         )
-    lan = onboarding.lans[0]
-    v4_hop = str(list(ipaddress.IPv4Network(lan.ipv4).hosts())[-1])
-    v6_hop = str(ipaddress.IPv6Address(lan.address) + 1)
-    spec = platform_spec(context.inventory.device_by_hostname[onboarding.hostname].platform)
-    routes, lines = [], []
-    for prefix in private.prefixes:
+    vpn = next(
+        (v for v in context.inventory.vpn_instances if (v.department, v.network) == (department, network)),
+        None,
+    )
+    if vpn is None:
+        raise OnboardError(
+            f"private network {network} of {department} has no VPN instance",
+            "declare one in vpn_instances.yaml (docs/zones.md): a business network's routes never go into "
+            "the public table",
+        )
+    builder = context.vpns
+    accesses = builder.accesses_of(vpn)
+    order = [pe for pe, k, _ in accesses if k == 0] + [p.device for p in vpn.pes]
+    plans = []
+    for hostname in dict.fromkeys(order):
+        intent = _only(builder.build(hostname), vpn.name, [p.device for p in vpn.pes], context)
+        routes = tuple((f"{r.prefix}/{r.length}", r.next_hop) for r in intent.routes)
+        plans.append(
+            Onboarding(
+                department,
+                hostname,
+                (),
+                render_vpn(intent),
+                kind="cutover",
+                routes=routes,
+                network=network,
+                vpn=vpn.name,
+                accesses=tuple((a.interface, f"{a.ipv4}/{a.ipv4_length}", a.peer4) for a in intent.accesses),
+                global_routes=_old_routes(context, hostname, private.prefixes),
+            )
+        )
+    return plans
+
+
+def _only(intent: VpnDeviceIntent, name: str, pes: list[str], context: Context) -> VpnDeviceIntent:
+    """What one VPN instance adds to a PE (its ACLs, its BGP peers), nothing of the others."""
+    accesses = tuple(a for a in intent.accesses if a.vpn == name)
+    numbers = {a.acl for a in accesses if a.acl is not None}
+    peers = tuple(
+        sorted(str(context.inventory.device_by_hostname[p].management) for p in pes if p != intent.hostname)
+    )
+    return replace(
+        intent,
+        instances=tuple(i for i in intent.instances if i.name == name),
+        accesses=accesses,
+        routes=tuple(r for r in intent.routes if r.vpn == name),
+        acls=tuple(a for a in intent.acls if a.number in numbers),
+        filters=(),
+        peers=peers,
+    )
+
+
+def _old_routes(context: Context, hostname: str, prefixes: tuple[Any, ...]) -> tuple[str, ...]:
+    """The global static routes a global-table cutover would have put at this device for the network
+    (the lines to remove, in the platform's syntax; what the device holds decides which it has)."""
+    spec = platform_spec(context.inventory.device_by_hostname[hostname].platform)
+    out = []
+    for prefix in prefixes:
         if prefix.version == 4:
-            routes.append((str(prefix), v4_hop))
-            lines.append(
-                spec.ipv4_static.format(prefix=prefix.network_address, mask=prefix.netmask, hop=v4_hop)
+            out.append(
+                spec.ipv4_static.format(prefix=prefix.network_address, mask=prefix.netmask, hop="").strip()
             )
         else:
-            routes.append((str(prefix), v6_hop))
-            net, length = str(prefix.network_address).upper(), prefix.prefixlen
-            lines.append(spec.ipv6_static.format(prefix=net, length=length, hop=v6_hop.upper()))
-    config = "\n".join(lines) + "\n"
-    return Onboarding(
-        department,
-        onboarding.hostname,
-        onboarding.lans,
-        config,
-        kind="cutover",
-        routes=tuple(routes),
-        network=network,
-    )
+            out.append(
+                spec.ipv6_static.format(
+                    prefix=str(prefix.network_address).upper(), length=prefix.prefixlen, hop=""
+                ).strip()
+            )
+    return tuple(out)
 
 
 def cutover(
@@ -312,37 +384,102 @@ def cutover(
     opener: Callable[[Target], ChangeDriver],
     check: bool = False,
 ) -> Onboarding:
-    """Move a private network onto the extranet (``check``: the diff only); every step journaled."""
-    plan = plan_cutover(context, department, network)
+    """Move a private network into its VPN instance (``check``: the diff only); every step journaled.
+
+    The PEs change one after the other; the first that fails stops the cutover (those before it keep
+    the instance, which reaches nothing until the rest is there) and the result says which."""
+    plans = plan_cutover(context, department, network)
     run = journal.start_run(f"cutover {department} {network}" + (" check" if check else ""))
-    return _carry_out(journal, run, plan, context, targets, opener, check)
+    results = []
+    for plan in plans:
+        result = _carry_out(journal, run, plan, context, targets, opener, check, finish=False)
+        results.append(result)
+        if result.state in (FAILED, "rolled_back"):
+            break
+    last = results[-1]
+    summary = Onboarding(
+        department,
+        ", ".join(r.hostname for r in results),
+        (),
+        "".join(r.config for r in results),
+        state=last.state if last.state in (FAILED, "rolled_back") else results[0].state,
+        reason="; ".join(f"{r.hostname}: {r.reason}" for r in results if r.reason),
+        diff="".join(f"# {r.hostname}\n{r.diff}" for r in results if r.diff),
+        kind="cutover",
+        network=network,
+    )
+    journal.finish_run(run, summary.state)
+    return summary
 
 
-def _routable(driver: ChangeDriver, plan: Onboarding) -> str:
-    """Reachability before: each next hop is on a LAN the gateway carries and that is up."""
+def _old_present(driver: ChangeDriver, plan: Onboarding) -> list[str]:
+    """The old global routes the device holds for the network (exact lines of its configuration)."""
+    running = [" ".join(line.split()) for line in driver.running_config().splitlines()]
+    return [line for line in running for old in plan.global_routes if line.startswith(old + " ")]
+
+
+def _vpn_precheck(driver: ChangeDriver, plan: Onboarding) -> str:
+    """Why the PE cannot take the instance ("" when it can): each access interface exists, is up, and
+    is not bound to another instance."""
     interfaces = driver.interfaces()
-    connected = [
-        (a.interface, ipaddress.ip_interface(f"{a.address}/{a.prefix_length}").network)
-        for a in driver.addresses()
-    ]
-    for prefix, hop in plan.routes:
-        owner = next((name for name, net in connected if ipaddress.ip_address(hop) in net), None)
-        if owner is None:
-            return (
-                f"next hop {hop} for {prefix} is on no connected LAN: onboard {plan.department}'s LAN first"
-            )
-        state = interfaces.get(owner)
-        if state is None or not (state.enabled and state.up):
-            return f"next hop {hop} for {prefix}: {owner} is down"
+    running = driver.running_config()
+    for name, _, _ in plan.accesses:
+        state = interfaces.get(name)
+        if state is None:
+            return f"{plan.hostname} has no interface {name}"
+        if not state.enabled:
+            return f"{name} is shut down"
+        block = _interface_block(running, name)
+        bound = next(
+            (
+                line.split()[-1]
+                for line in block
+                if line.startswith(("ip binding vpn-instance", "vrf forwarding"))
+            ),
+            None,
+        )
+        if bound is not None and bound != plan.vpn:
+            return f"{name} is bound to VPN instance {bound}"
     return ""
 
 
-def _routes_present(driver: ChangeDriver, plan: Onboarding) -> None:
-    """Reachability after: every route is in the running configuration and its next hop still connected."""
-    running = driver.running_config().upper()
-    for line in plan.config.splitlines():
-        if " ".join(line.split()).upper() not in running:
-            raise RuntimeError(f"route missing after the push: {line}")
-    problem = _routable(driver, plan)
-    if problem:
-        raise RuntimeError(problem)
+def _interface_block(running: str, name: str) -> list[str]:
+    lines, inside = [], False
+    for line in running.splitlines():
+        if line.startswith("interface "):
+            inside = line.split(maxsplit=1)[1].strip() == name
+            continue
+        if inside:
+            if not line.startswith(" "):
+                break
+            lines.append(line.strip())
+    return lines
+
+
+def _vpn_postcheck(driver: ChangeDriver, plan: Onboarding) -> None:
+    """The instance's routing table holds its access subnets (and at the routes' PE the network's
+    prefixes), and the business network's router answers in the instance; no old global route is left."""
+    for family, command in (
+        (4, "display ip routing-table vpn-instance"),
+        (6, "display ipv6 routing-table vpn-instance"),
+    ):
+        text = str(driver.cli([f"{command} {plan.vpn} verbose"]).get(f"{command} {plan.vpn} verbose", ""))
+        wanted = [
+            ipaddress.ip_network(p, strict=False)
+            for p, _ in plan.routes
+            if ipaddress.ip_network(p, strict=False).version == family
+        ]
+        if family == 4:
+            wanted += [ipaddress.ip_interface(a).network for _, a, _ in plan.accesses]
+        for prefix in wanted:
+            shown = f"{prefix}" if family == 4 else str(prefix.network_address).upper()
+            if shown not in text:
+                raise RuntimeError(f"{plan.vpn}'s IPv{family} table on {plan.hostname} lacks {prefix}")
+    for name, _, peer in plan.accesses:
+        answer = str(next(iter(driver.cli([f"ping -vpn-instance {plan.vpn} {peer}"]).values()), ""))
+        received = re.search(r"(\d+) packet\(s\) received", answer)
+        if received is None or int(received.group(1)) == 0:
+            raise RuntimeError(f"the business network's router {peer} does not answer on {name}")
+    left = _old_present(driver, plan)
+    if left:
+        raise RuntimeError(f"global routes for the network are still there: {left[0]}")

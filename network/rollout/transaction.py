@@ -45,14 +45,15 @@ Postcheck = Callable[[ChangeDriver], None]  # raises when the device does not ho
 
 @dataclass(frozen=True)
 class Change:
-    """What to change on one device: ``lines`` merged into its running configuration; ``saved``, the
-    running configuration before (what a rollback returns to); ``label`` names the change in the
-    journal (``rollout``, ``onboard D``, ``cutover D N``)."""
+    """What to change on one device: ``lines`` merged into its running configuration (and ``remove``
+    taken out of it); ``saved``, the running configuration before (what a rollback returns to);
+    ``label`` names the change in the journal (``rollout``, ``onboard D``, ``cutover D N``)."""
 
     hostname: str
     label: str
     lines: str
     saved: str
+    remove: tuple[str, ...] = ()  # lines of ``saved`` the change takes out (a cutover's old global routes)
 
     @property
     def hash_before(self) -> str:
@@ -113,7 +114,10 @@ def carry_out(
     """Push ``change`` (a trial where the platform offers one), postcheck, confirm, or put it back."""
     started = time.time()
     before = change.hash_before
-    staged = driver.load_candidate(change.lines, replace=False)
+    if change.remove:
+        staged = driver.load_candidate(intended(driver.platform, change.saved, change), replace=True)
+    else:
+        staged = driver.load_candidate(change.lines, replace=False)
     text = staged.text()
     if check:
         driver.discard()
@@ -162,7 +166,7 @@ def finish(
         recorder.step("confirm", "failed", started, str(problem))
         return put_back(driver, change, recorder, f"confirm failed: {problem}", record)
     after = config_hash(running)
-    if not holds(driver.platform, running, change.lines):
+    if not holds(driver.platform, running, change.lines, change.remove):
         if after == before:
             return _reverted(recorder, change, record, "the trial ran out before it was confirmed", started)
         recorder.step("confirm", "failed", started, "the change is no longer on the device", before, after)
@@ -241,16 +245,26 @@ def settle(
         recorder.step("resume", "unchanged", started, reason, before, before)
         recorder.state(PENDING, None, reason)
         return Result(PENDING, reason)
-    if holds(driver.platform, running, change.lines):
+    if holds(driver.platform, running, change.lines, change.remove):
         recorder.step("resume", "complete", started)
         return finish(driver, change, postcheck, recorder, record_id)
     recorder.step("resume", "half-done", started)
     return put_back(driver, change, recorder, "interrupted half-way through the push", record_id)
 
 
-def holds(platform: str, running: str, lines: str) -> bool:
-    """The running configuration already has every line of the change (merging it changes nothing)."""
-    return diff(platform, running, merged(platform, running, lines)).empty
+def holds(platform: str, running: str, lines: str, remove: tuple[str, ...] = ()) -> bool:
+    """The running configuration already has every line of the change (merging it changes nothing)
+    and none of the lines it takes out."""
+    present = {" ".join(line.split()) for line in running.splitlines()}
+    return diff(platform, running, merged(platform, running, lines)).empty and not present & set(remove)
+
+
+def intended(platform: str, running: str, change: Change) -> str:
+    """The whole configuration a change with removals goes to: ``running`` with the lines merged in
+    and the removed ones taken out."""
+    kept = [line for line in merged(platform, running, change.lines).splitlines()
+            if " ".join(line.split()) not in change.remove]  # fmt: skip
+    return "\n".join(kept) + "\n"
 
 
 def _reverted(

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 module: egov_private_cutover
-short_description: Route a department's private network (业务专网) prefixes over the extranet
+short_description: Put a department's private network (业务专网) into its VPN instance on the extranet
 description:
-  - At the department's gateway device, static routes for the private network's prefixes toward its
-    router on the department's LAN (docs/rollout.md states the convention), with a reachability check
-    before (the next hop is on a connected LAN that is up) and after (routes in place, next hop still
-    connected), a trial commit where offered, and a rollback proven by hash; every step journaled.
+  - On each PE of the network's VPN instance (vpn_instances.yaml), one change - the instance, the access
+    interfaces bound to it, its static routes, MP-BGP and the zone ACLs; the global routes an old cutover
+    left are removed in the same change (docs/rollout.md). Prechecks (access interfaces up and free) and
+    postchecks (the instance's routing table, the network's router answering in it), a trial commit where
+    offered, and a rollback proven by hash; every step journaled.
   - Check mode returns the diff and changes nothing. Running it again changes nothing.
 options:
   inventory: {description: The egov inventory directory., type: path, required: true}

@@ -1,0 +1,172 @@
+"""The twin's VPN instances, ACLs and BGP, configured by the real driver over SSH with the zones' rendered
+configuration: what it holds, what its displays print (parsed by ntc-templates, someone else's parser),
+what binding does to an interface, the errors for mistakes, and `egov verify` on the configurations it
+reads back."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from ntc_templates.parse import parse_output
+
+from network.render import render_intent, render_vpn
+from network.rollout.context import Context, load_context
+from network.verify.run import read_back, verify
+from tests.helpers import SHANWEI
+from tests.rollout.test_engine_lab import Twin
+
+ZONES = ("SW-CORE-01", "SW-CQ-CORE-01", "SW-FW-01")
+HOSTS = {*ZONES, "SW-CORE-02", "GD-PE-01"}
+
+
+@pytest.fixture(scope="module")
+def context() -> Context:
+    return load_context(SHANWEI)
+
+
+@pytest.fixture(scope="module")
+def twin(context: Context) -> Iterator[Twin]:
+    lab = Twin(context, HOSTS)
+    try:
+        for hostname in ZONES:
+            driver = lab.open(lab.targets[hostname])
+            try:
+                text = render_intent(context.intents.build(hostname)) + render_vpn(
+                    context.vpns.build(hostname)
+                )
+                driver.load_candidate(text, replace=False)
+                driver.commit(None)
+            finally:
+                driver.close()
+        yield lab
+    finally:
+        lab.close()
+
+
+def _cli(twin: Twin, hostname: str, *commands: str) -> list[str]:
+    driver = twin.open(twin.targets[hostname])
+    try:
+        out: dict[str, Any] = driver.cli(list(commands))
+        return [str(out[c]) for c in commands]
+    finally:
+        driver.close()
+
+
+def test_display_ip_vpn_instance_parses_as_the_real_one(twin: Twin, context: Context) -> None:
+    (text,) = _cli(twin, "SW-CQ-CORE-01", "display ip vpn-instance")
+    rows = parse_output(platform="huawei_vrp", command="display ip vpn-instance", data=text)
+    expected = {(v.name, v.rd, f"IPv{n}") for v in context.inventory.vpn_instances for n in (4, 6)}
+    assert {(r["name"], r["rd"], r["address_family"]) for r in rows} == expected
+
+
+@pytest.mark.parametrize("family", [4, 6])
+def test_display_acl_all_parses_as_the_real_one(twin: Twin, context: Context, family: int) -> None:
+    command = "display acl all" if family == 4 else "display acl ipv6 all"
+    (text,) = _cli(twin, "SW-CORE-01", command)
+    rows = parse_output(platform="huawei_vrp", command=command, data=text)
+    ip = "ip" if family == 4 else "ipv6"
+    rendered = {
+        (str(acl.number), rule.rule, rule.action, {"ip": ip, "icmp": "icmp" if family == 4 else "icmpv6"}.get(
+            rule.protocol, rule.protocol), str(rule.destination_port or ""))
+        for acl in context.vpns.build("SW-CORE-01").acls
+        if acl.family == family
+        for rule in acl.rules
+    }  # fmt: skip
+    parsed = {
+        (r["acl_number"], int(r["sn"]), r["action"], r["protocol"],
+         {"www": "80"}.get(r["destination_port_range"], r["destination_port_range"]))
+        for r in rows if r["sn"]
+    }  # fmt: skip
+    assert parsed == rendered
+
+
+def test_a_vpn_routing_table_parses_as_the_real_one(twin: Twin, context: Context) -> None:
+    # On the county PE: its own access subnet (connected), and over VPNv4 from the city PE the network's
+    # prefix (static there) and the city access subnet.
+    # ntc-templates' template knows only the public table's heading: the instance's name is put back to
+    # "Public" before it parses (everything else as the twin printed it).
+    (text,) = _cli(twin, "SW-CQ-CORE-01", "display ip routing-table vpn-instance sw-gaj-pn1 verbose")
+    assert "Routing Tables: sw-gaj-pn1" in text
+    public = text.replace("Routing Tables: sw-gaj-pn1", "Routing Tables: Public")
+    rows = parse_output(platform="huawei_vrp", command="display ip routing-table verbose", data=public)
+    routes = {(r["destination"], r["protocol"], r["next_hop"]) for r in rows}
+    assert routes == {
+        ("192.0.2.252/30", "Direct", "192.0.2.253"),
+        ("192.0.2.248/30", "IBGP", "192.0.2.2"),  # the city PE's management address: its BGP peering
+        ("203.0.113.136/29", "IBGP", "192.0.2.2"),
+    }
+    (v6,) = _cli(twin, "SW-CQ-CORE-01", "display ipv6 routing-table vpn-instance sw-gaj-pn1 verbose")
+    assert "Routing Table : sw-gaj-pn1" in v6
+    public = v6.replace("Routing Table : sw-gaj-pn1", "Routing Table : Public")
+    rows = parse_output(platform="huawei_vrp", command="display ipv6 routing-table verbose", data=public)
+    assert {r["protocol"] for r in rows} == {"Direct", "IBGP"} and len(rows) == 3
+
+
+def test_ping_in_a_vpn_instance(twin: Twin) -> None:
+    reached, unknown = _cli(
+        twin,
+        "SW-CQ-CORE-01",
+        "ping -vpn-instance sw-gaj-pn1 203.0.113.137",
+        "ping -vpn-instance sw-gaj-pn1 203.0.113.145",
+    )
+    assert "5 packet(s) received" in reached
+    assert "0 packet(s) received" in unknown, "another instance's network is not in this table"
+
+
+def test_binding_clears_the_interface_and_mistakes_get_the_devices_errors(twin: Twin) -> None:
+    # On the city's second core, a VLAN interface with an address: binding a missing instance is
+    # refused, a second RD on an instance is refused, and binding clears the interface's addresses.
+    driver = twin.open(twin.targets["SW-CORE-02"])
+    try:
+        session, name = driver.device, "Vlanif900"
+
+        def typed(*lines: str) -> str:
+            return str(session.send_config_set(list(lines), exit_config_mode=False, cmd_verify=False))
+
+        out = typed(
+            f"interface {name}", "ip address 192.0.2.253 255.255.255.252", "ip binding vpn-instance nosuch"
+        )
+        assert "Error: The VPN instance does not exist." in out
+        out = typed(
+            "quit",
+            "ip vpn-instance t1",
+            "ipv4-family",
+            "route-distinguisher 65010:901",
+            "route-distinguisher 65010:902",
+        )
+        assert "Error: The RD cannot be changed" in out
+        out = typed(
+            "quit", "quit", f"interface {name}", "ip binding vpn-instance t1", "quit", "commit", "return"
+        )
+        assert "All IPv4 related configurations on this interface are removed" in out
+        running = driver.running_config()
+        block = running[running.index(f"interface {name}") :].split("#")[0]
+        assert "ip binding vpn-instance t1" in block and "ip address" not in block, block
+        assert "route-distinguisher 65010:901" in running and "65010:902" not in running
+    finally:
+        driver.close()
+
+
+def test_verify_reads_the_twin_back_and_finds_a_planted_import(twin: Twin, context: Context) -> None:
+    clean = verify(context, read_back(context, twin.targets, twin.open))
+    assert clean.verdicts == [], [(v.kind, v.source, v.destination) for v in clean.verdicts]
+    driver = twin.open(twin.targets["SW-CQ-CORE-01"])
+    try:
+        driver.load_candidate(
+            "ip vpn-instance sw-jyj-pn1\n ipv4-family\n  vpn-target 65010:102 import-extcommunity\n",
+            replace=False,
+        )
+        driver.commit(None)
+    finally:
+        driver.close()
+    planted = verify(context, read_back(context, twin.targets, twin.open))
+    found = {(v.kind, v.source, v.destination, v.family) for v in planted.verdicts}
+    assert ("leak", "vpn:sw-jyj-pn1", "vpn:sw-gaj-pn1", 4) in found
+    leak = next(v for v in planted.verdicts if v.source == "vpn:sw-jyj-pn1")
+    assert (
+        leak.blame[0].line is not None
+        and leak.blame[0].line.text == "vpn-target 65010:102 import-extcommunity"
+    )
+    assert planted.sources["SW-CQ-CORE-01"] == "SW-CQ-CORE-01 (read back)"
