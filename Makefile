@@ -35,6 +35,9 @@ demo: $(STAMP)
 	@echo "   the rollout, and a wave killed (kill -9) with trial commits pending, then resumed"
 	scripts/demo_lab.sh $(INVENTORY)
 	@echo
+	@echo "== 4b. The extranet's zones: the offline isolation check, a business network cut over into its VPN instance, a planted leak"
+	scripts/demo_zones.sh $(INVENTORY)
+	@echo
 	@echo "== 5. Migrating a department's system onto the cloud: transfer, SHA-256/SM3 proof, tests, cutover"
 	scripts/demo_migrate.sh $(INVENTORY)
 	@echo

@@ -38,14 +38,25 @@ class ConfigDiff:
 
 
 def clean(text: str) -> str:
-    """A configuration dump without its frame (``#``/``!`` separators, ``return``, banners)."""
-    lines = []
+    """A configuration dump without its frame (``#``/``!`` separators, ``return``, banners), and
+    without a global line given twice (two renderings joined both switching IPv6 on): the device takes
+    it once, and hier_config refuses a duplicate."""
+    lines: list[str] = []
     for line in text.splitlines():
         stripped = line.strip()
         if not stripped or stripped.startswith(_NOISE):
             continue
         lines.append(line.rstrip())
-    return "\n".join(lines)
+    out: list[str] = []
+    seen: set[str] = set()
+    for i, line in enumerate(lines):
+        leaf = not line.startswith(" ") and (i + 1 == len(lines) or not lines[i + 1].startswith(" "))
+        if leaf and line in seen:
+            continue
+        if leaf:
+            seen.add(line)
+        out.append(line)
+    return "\n".join(out)
 
 
 def hconfig(platform: str, text: str) -> HConfig:

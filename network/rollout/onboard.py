@@ -404,7 +404,7 @@ def cutover(
         "".join(r.config for r in results),
         state=last.state if last.state in (FAILED, "rolled_back") else results[0].state,
         reason="; ".join(f"{r.hostname}: {r.reason}" for r in results if r.reason),
-        diff="".join(f"# {r.hostname}\n{r.diff}" for r in results if r.diff),
+        diff="".join(f"# {r.hostname}\n{r.diff.rstrip()}\n" for r in results if r.diff),
         kind="cutover",
         network=network,
     )

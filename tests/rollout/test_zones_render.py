@@ -106,6 +106,13 @@ def test_binding_an_interface_types_its_addresses_again(platform: str, binding: 
     assert not [line for line in back if "ipv6 address" in line], "unbinding already removed it"
 
 
+def test_two_renderings_joined_switch_ipv6_on_once() -> None:
+    # The dual-stack lines and the zones' both begin with `ipv6`: joined, the global line counts once.
+    text = "ipv6\n#\ninterface LoopBack0\n ipv6 enable\n#\nipv6\n#\nip vpn-instance v1\n ipv4-family\n"
+    change = diff("huawei_vrp8", "#\n sysname X\n#\n", text)
+    assert list(change.remediation).count("ipv6") == 1
+
+
 if __name__ == "__main__":  # regenerate the golden files after a reviewed template change
     for hostname, platform in sorted(CASES):
         _golden(hostname, platform).write_text(render_vpn(_intent(hostname, platform)), encoding="utf-8")
