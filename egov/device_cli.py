@@ -133,6 +133,8 @@ def apply_command(
     """Show the hier_config diff, then commit it (a refused line puts the device back as it was)."""
     from napalm.base.exceptions import CommitError, ConnectionClosedException  # noqa: PLC0415
 
+    from network.devices.config import ConfigTextError  # noqa: PLC0415
+
     try:
         text = config.read_text(encoding="utf-8")
     except OSError as problem:
@@ -154,6 +156,9 @@ def apply_command(
         )
     except NotImplementedError as problem:
         error(f"{hostname}: {problem}", "apply without --trial on this platform")
+        raise typer.Exit(EXIT_USAGE) from None
+    except ConfigTextError as problem:
+        error(f"{config}: {problem}", "nothing was sent to the device")
         raise typer.Exit(EXIT_USAGE) from None
     except (CommitError, ConnectionClosedException) as problem:
         error(

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from hier_config import HConfig, Platform, WorkflowRemediation, get_hconfig
+from hier_config.exceptions import DuplicateChildError
 
 from network.inventory.platforms import platform_spec
 
@@ -59,9 +60,17 @@ def clean(text: str) -> str:
     return "\n".join(out)
 
 
+class ConfigTextError(ValueError):
+    """A configuration text hier_config cannot take (a section given twice): what and where."""
+
+
 def hconfig(platform: str, text: str) -> HConfig:
-    """The hier_config tree of a configuration text on ``platform``."""
-    return get_hconfig(Platform[platform_spec(platform).hier_config], clean(text))
+    """The hier_config tree of a configuration text on ``platform``; ConfigTextError when it has a
+    section twice (hier_config's DuplicateChildError, named by its path)."""
+    try:
+        return get_hconfig(Platform[platform_spec(platform).hier_config], clean(text))
+    except DuplicateChildError as problem:
+        raise ConfigTextError(f"{problem}: give each section once (merge the two)") from None
 
 
 def cli_lines(tree: HConfig | Any, platform: str) -> tuple[str, ...]:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from network.devices.config import diff
+from network.devices.config import ConfigTextError, diff
 from network.render import IntentError, render_vpn
 from network.render.vpn import VpnDeviceIntent
 from network.rollout.context import load_context
@@ -111,6 +111,15 @@ def test_two_renderings_joined_switch_ipv6_on_once() -> None:
     text = "ipv6\n#\ninterface LoopBack0\n ipv6 enable\n#\nipv6\n#\nip vpn-instance v1\n ipv4-family\n"
     change = diff("huawei_vrp8", "#\n sysname X\n#\n", text)
     assert list(change.remediation).count("ipv6") == 1
+
+
+def test_a_section_given_twice_is_named_not_a_traceback() -> None:
+    with pytest.raises(ConfigTextError, match="interface GigabitEthernet1/0/3"):
+        diff(
+            "huawei_vrp8",
+            "",
+            "interface GigabitEthernet1/0/3\n shutdown\ninterface GigabitEthernet1/0/3\n undo shutdown\n",
+        )
 
 
 if __name__ == "__main__":  # regenerate the golden files after a reviewed template change
