@@ -20,59 +20,21 @@ Goal (issue 17): at least 10x the naive baseline, and at most 60 s on 2 cores fo
 from __future__ import annotations
 
 import argparse
-import shutil
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import generated_inventory, update_docs
+from cloud_scale import province  # the planned province (IPv4 aggregates, address plan, lock)
+from common import update_docs
 
 from network.rollout.context import Context, load_context
 from network.verify.check import Check, End, Packet, Policy, probes
 from network.verify.config import GLOBAL, AclConfig, Net
 from network.verify.run import intended, verify
 from network.verify.tables import Tables, host_of
-
-ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "bench" / "out" / "verify"
-IPV4 = '["192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24"]'
-POLICY = """\
-addressing:
-  ipv6:
-    aggregate: "2001:db8::/32"
-    reserved: ["2001:db8:ff00::/40", "2001:db8:fe00::/40"]   # the generator's management and LAN blocks
-    levels:
-      city: {mode: sparse}
-      county: {mode: sparse}
-      town: {mode: sparse}
-      village: {mode: sequential}
-    cloud: {tenant_length: 52}
-"""
-
-
-def province() -> Path:
-    """The generated province with IPv4 aggregates, an address plan and its lock (made once per generator)."""
-    source = generated_inventory("province", 1)
-    target = OUT / "province"
-    stamp = target / "allocations.lock.yaml"
-    if stamp.exists() and stamp.stat().st_mtime > (source / "city.yaml").stat().st_mtime:
-        return target
-    shutil.rmtree(target, ignore_errors=True)
-    shutil.copytree(source, target)
-    city = target / "city.yaml"
-    ipv6 = '    ipv6: ["2001:db8::/32"]\n'
-    text = city.read_text(encoding="utf-8")
-    assert text.count(ipv6) == 1, "the generated city.yaml changed shape"
-    city.write_text(text.replace(ipv6, f"    ipv4: {IPV4}\n{ipv6}"), encoding="utf-8")
-    (target / "addressing.yaml").write_text(POLICY, encoding="utf-8")
-    egov = Path(sys.executable).with_name("egov")
-    subprocess.run([str(egov), "plan", str(target)], check=True, capture_output=True)
-    return target
-
 
 # --- the naive baseline ------------------------------------------------------------------------------------
 
