@@ -54,9 +54,11 @@ def _scan(routes: list, prefix: Net):  # type: ignore[no-untyped-def]
 
 def _acl(acl: AclConfig, packet: Packet, source: Net | None, destination: Net | None) -> bool:
     for rule in acl.rules:
-        if rule.protocol not in ("ip", packet.protocol) or rule.source_port is not None:
+        if rule.protocol not in ("ip", packet.protocol) or rule.source_ports is not None:
             continue
-        if rule.destination_port is not None and rule.destination_port != packet.port:
+        low, high = rule.destination_ports or (0, 65535)
+        port = packet.port if packet.port is not None else -1
+        if rule.destination_ports is not None and not low <= port <= high:
             continue
         src_ok = rule.source is None or rule.source.prefixlen == 0 or (
             source is not None and source.subnet_of(rule.source))  # fmt: skip

@@ -3,7 +3,8 @@
     python scripts/import_captures.py MIRRORS_DIR
 
 MIRRORS_DIR holds the projects as git directories named ``owner+name/repo`` (what the library's
-``fetch`` brings). Each capture is copied unchanged as ``<platform>/<command>/<name>.raw``; the
+``fetch`` brings). Each capture is copied unchanged (in whole configurations, secrets and their hashes
+are replaced by ``<removed>``, the lines kept) as ``<platform>/<command>/<name>.raw``; the
 source's own expected parse goes beside it unchanged (``.yml`` of ntc-templates, ``.napalm.json``) or,
 for genieparser whose expectations are Python literals, as the same data in JSON (``.genie.json``).
 Every file's provenance (repository, path, commit, licence) is written to ``sources.yml``. Identical
@@ -15,6 +16,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -36,6 +38,23 @@ class Source:
     command: str
     pattern: str  # what a capture's path ends with, under root
     limit: int = 1000
+    name: str = ""  # the capture's name, for a source of one file
+
+
+# In a whole configuration, what follows these words is a secret or its hash: kept out of the corpus
+# (the line stays, so line numbers are the source's).
+SECRET = re.compile(
+    r"(?m)(\b(?:secret \d+|password (?:\d+|cipher|hash|irreversible-cipher)|key \w+ cipher"
+    r"|snmp-server community|snmp-agent community (?:read|write)(?: simple| cipher)?)) \S+"
+)
+
+
+def _masked(source: Source, raw: bytes) -> tuple[bytes, bool]:
+    if source.command not in ("display_current-configuration", "show_running-config"):
+        return raw, False
+    text = raw.decode("utf-8", errors="surrogateescape")
+    masked = SECRET.sub(r"\1 <removed>", text)
+    return masked.encode("utf-8", errors="surrogateescape"), masked != text
 
 
 NTC = "networktocode/ntc-templates"
@@ -90,6 +109,48 @@ ROWS: list[tuple[Any, ...]] = [
 # fmt: on
 SOURCES = [Source(repo, APACHE, *rest) for repo, *rest in ROWS]
 
+# Whole configurations, for the isolation check's parser (network/verify/config.py). faddr's are RANCID
+# backups of its lab (an NE40E on VRP8 and a 7206 on IOS 15.2, both on EVE-NG; tests/fixtures/lab/LAB.md
+# there says what was configured); netutils' are its parser tests' devices (Comware sanitised to
+# 192.0.2.0/24).
+FADDR, NETUTILS = "kido5217/faddr", "networktocode/netutils"
+RANCID = "tests/fixtures/rancid/group_01_3rows/configs"
+NU = "tests/unit/mock/config/parser/base"
+RUN = "display_current-configuration"
+SOURCES += [
+    Source(FADDR, "MIT", RANCID, "plain", V, RUN, "/huawei-vrp-v800-ne40", name="faddr_rancid_ne40e_vrp8"),
+    Source(
+        FADDR,
+        "MIT",
+        RANCID,
+        "plain",
+        C,
+        "show_running-config",
+        "/cisco-ios-15-7206",
+        name="faddr_rancid_7206_ios15",
+    ),
+    Source(
+        NETUTILS,
+        APACHE,
+        f"{NU}/hp_comware",
+        "plain",
+        H,
+        RUN,
+        "/hp_comware_full_sent.txt",
+        name="netutils_parser_comware7_full",
+    ),
+    Source(
+        NETUTILS,
+        APACHE,
+        f"{NU}/cisco_ios",
+        "plain",
+        C,
+        "show_running-config",
+        "/ios_full_sent.txt",
+        name="netutils_parser_iosv_full",
+    ),
+]
+
 SHORT = {NTC: "ntc", NAPALM: "napalm", VRP: "napalm-vrp", CE: "napalm-ce", GENIE: "genie"}
 
 
@@ -98,6 +159,8 @@ def _git(repo: Path, *args: str) -> bytes:
 
 
 def _name(source: Source, path: str) -> str:
+    if source.name:
+        return source.name
     rel = path[len(source.root) + 1 :]
     if source.kind == "ntc":
         return Path(rel).stem
@@ -132,8 +195,15 @@ def _parse_beside(source: Source, repo: Path, path: str) -> tuple[str, bytes] | 
 def main(mirrors: Path) -> int:
     rows: list[dict[str, str]] = []
     seen: set[str] = set()
+    listed = yaml.safe_load((CORPUS / "sources.yml").read_text(encoding="utf-8")) or []
     for source in SOURCES:
         repo = mirrors / source.repo.replace("/", "+") / "repo"
+        if not repo.is_dir():  # not fetched this time: keep what an earlier run copied from it
+            kept = [r for r in listed if r["repository"] == source.repo and r["path"].startswith(source.root)]
+            kept = [r for r in kept if r["path"].endswith(source.pattern) and r not in rows]
+            print(f"{source.repo}: no mirror in {mirrors}, {len(kept)} captures kept", file=sys.stderr)
+            rows += kept
+            continue
         commit = _git(repo, "rev-parse", "HEAD").decode().strip()
         paths = sorted(
             p
@@ -141,7 +211,7 @@ def main(mirrors: Path) -> int:
             if p.endswith(source.pattern)
         )[: source.limit]
         for path in paths:
-            raw = _git(repo, "show", f"HEAD:{path}")
+            raw, masked = _masked(source, _git(repo, "show", f"HEAD:{path}"))
             digest = hashlib.sha256(raw.strip()).hexdigest()
             if digest in seen or not raw.strip():
                 continue
@@ -157,6 +227,8 @@ def main(mirrors: Path) -> int:
                 "commit": commit,
                 "licence": source.licence,
             }
+            if masked:
+                row["changed"] = "secrets and their hashes replaced by <removed>"
             if beside := _parse_beside(source, repo, path):
                 suffix, data = beside
                 (folder / f"{name}{suffix}").write_bytes(data)

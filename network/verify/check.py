@@ -203,7 +203,7 @@ class _Compiled:
     source: tuple[int, int]
     destination: tuple[int, int]
     replies_only: bool  # a source port: only answers match it, never a packet that opens a flow
-    port: int | None
+    ports: tuple[int, int] | None  # the destination ports it matches, None: every one
     line: Line
 
 
@@ -215,8 +215,8 @@ def compile_acl(acl: AclConfig) -> list[_Compiled]:
             rule.protocol,
             _span(rule.source),
             _span(rule.destination),
-            rule.source_port is not None,
-            rule.destination_port,
+            rule.source_ports is not None,
+            rule.destination_ports,
             rule.line,
         )
         for rule in acl.rules
@@ -229,12 +229,13 @@ def _address(stand_in: Net | None) -> int | None:
 
 def for_packet(compiled: list[_Compiled], packet: Packet) -> list[_Compiled]:
     """The rules that can match a packet of this protocol and port, in order: the others never do."""
+    port = packet.port if packet.port is not None else -1  # no port (ICMP): no port range holds it
     return [
         rule
         for rule in compiled
         if rule.protocol in ("ip", packet.protocol)
         and not rule.replies_only
-        and (rule.port is None or rule.port == packet.port)
+        and (rule.ports is None or rule.ports[0] <= port <= rule.ports[1])
     ]
 
 
@@ -295,9 +296,11 @@ class Check:
         for config in self.configs.values():
             for acl in config.acls.values():
                 for rule in acl.rules:
-                    if rule.destination_port is not None:
+                    if rule.destination_ports is not None:  # a port in its range, and one past a range
+                        low, high = rule.destination_ports
                         protocols = ("tcp", "udp") if rule.protocol == "ip" else (rule.protocol,)
-                        named |= {(p, rule.destination_port) for p in protocols if p in ("tcp", "udp")}
+                        ports = {low} | ({high + 1} if low < high < 65535 else set())
+                        named |= {(p, port) for p in protocols if p in ("tcp", "udp") for port in ports}
         self.ports = frozenset(named)
 
     def run(self, sources: list[End] | None = None) -> list[Verdict]:

@@ -59,6 +59,14 @@ class StaticRoute:
     next_hop: str
     line: Line
 
+    @property
+    def discards(self) -> bool:
+        """A route to the null interface (``NULL0``, ``Null0``): a blackhole, not a way to the prefix."""
+        return self.next_hop.lower() in ("null0", "null 0")
+
+
+Ports = tuple[int, int]  # an inclusive range: ``eq 80`` is (80, 80), ``range 1000 2000``, ``gt 1023`` ...
+
 
 @dataclass(frozen=True)
 class AclRuleConfig:
@@ -68,8 +76,8 @@ class AclRuleConfig:
     protocol: str
     source: Net | None
     destination: Net | None
-    source_port: int | None
-    destination_port: int | None
+    source_ports: Ports | None
+    destination_ports: Ports | None
     line: Line
 
 
@@ -127,14 +135,19 @@ class _Node:
 
 
 def _tree(text: str) -> list[_Node]:
-    """Top-level nodes, each with its indented children (``#``/``!`` separators and frame lines dropped)."""
+    """Top-level nodes, each with its indented children. A ``#``/``!`` separator ends the sections at its
+    depth (Comware prints its global commands one space in, after a ``#``); frame lines are dropped."""
     roots: list[_Node] = []
     stack: list[_Node] = []
     for number, raw in enumerate(text.splitlines(), start=1):
         stripped = raw.strip()
-        if not stripped or stripped in ("#", "!", "return", "end") or stripped.startswith(("!", "[V")):
-            continue
         depth = len(raw) - len(raw.lstrip(" "))
+        if stripped in ("#", "!"):  # the end of the sections at its depth and deeper
+            while stack and stack[-1].depth >= depth:
+                stack.pop()
+            continue
+        if not stripped or stripped in ("return", "end") or stripped.startswith(("!", "[V")):
+            continue
         node = _Node(Line(number, stripped), depth)
         while stack and stack[-1].depth >= depth:
             stack.pop()
@@ -179,6 +192,20 @@ def _port(word: str) -> int | None:
     return int(word) if word.isdigit() else PORT_NUMBERS.get(word)
 
 
+def _ports(words: list[str], at: int) -> tuple[Ports | None, int]:
+    """A port operator at ``words[at]`` (``eq P``, ``range A B``, ``gt P``, ``lt P``, ``neq P`` read as
+    any): the range it matches and how many words it took (0: no operator there)."""
+    operator = words[at] if at < len(words) else ""
+    first = _port(words[at + 1]) if at + 1 < len(words) else None
+    if operator not in ("eq", "range", "gt", "lt", "neq") or first is None:
+        return None, 0
+    if operator == "range":
+        last = _port(words[at + 2]) if at + 2 < len(words) else None
+        return ((first, last), 3) if last is not None else (None, 0)
+    spans = {"eq": (first, first), "gt": (first + 1, 65535), "lt": (0, first - 1)}
+    return spans.get(operator), 2
+
+
 def _family_word(word: str) -> int | None:
     return {"ipv4-family": 4, "ipv6-family": 6, "ipv4": 4, "ipv6": 6}.get(word)
 
@@ -190,25 +217,36 @@ def _mask_or_length(word: str) -> int:
 # --- VRP and Comware ------------------------------------------------------------------------------------
 
 
+_UNREADABLE = (ValueError, IndexError)  # a line with the expected words but not a value they can hold
+
+
 def _huawei(config: DeviceConfig, roots: list[_Node]) -> None:
-    comware = config.platform.startswith("h3c_")
     for node in roots:
-        words = node.words
-        head = " ".join(words[:2])
-        if head == "ip vpn-instance" and len(words) >= 3:
-            config.vpns[words[2]] = _huawei_vpn(words[2], node)
-        elif words[0] == "interface" and len(words) >= 2:
-            config.interfaces[words[1]] = _huawei_interface(" ".join(words[1:]), node, comware)
-        elif head in ("ip route-static", "ipv6 route-static"):
-            route = _huawei_static(node.line, 4 if words[0] == "ip" else 6)
-            if route is not None:
-                config.statics.append(route)
-        elif words[0] == "acl":
-            acl = _huawei_acl(node, words)
-            if acl is not None:
-                config.acls[(acl.family, acl.key)] = acl
-        elif words[0] == "bgp" and len(words) >= 2:
-            config.bgp = _huawei_bgp(node)
+        try:
+            _huawei_section(config, node)
+        except _UNREADABLE:
+            config.unparsed.append(node.line)
+
+
+def _huawei_section(config: DeviceConfig, node: _Node) -> None:
+    words = node.words
+    head = " ".join(words[:2])
+    if head == "ip vpn-instance" and len(words) >= 3:
+        config.vpns[words[2]] = _huawei_vpn(words[2], node)
+    elif words[:3] == ["ip", "dcn", "vpn-instance"] and len(words) >= 4:  # VRP8's DCN instance
+        config.vpns[words[3]] = _huawei_vpn(words[3], node)
+    elif words[0] == "interface" and len(words) >= 2:
+        config.interfaces[words[1]] = _huawei_interface(" ".join(words[1:]), node, config.unparsed)
+    elif head in ("ip route-static", "ipv6 route-static"):
+        route = _huawei_static(node.line, 4 if words[0] == "ip" else 6)
+        if route is not None:
+            config.statics.append(route)
+    elif words[0] == "acl":
+        names: dict[str, AclConfig] = {}
+        _huawei_acl(node, words, config.unparsed, names)
+        config.acls |= {(acl.family, name): acl for name, acl in names.items()}
+    elif words[0] == "bgp" and len(words) >= 2:
+        config.bgp = _huawei_bgp(node)
 
 
 def _huawei_vpn(name: str, node: _Node) -> VpnInstanceConfig:
@@ -242,30 +280,38 @@ def _huawei_vpn_line(vpn: VpnInstanceConfig, node: _Node, families: tuple[int, .
                     vpn.imports[family].append((target, node.line))
 
 
-def _huawei_interface(name: str, node: _Node, comware: bool) -> InterfaceConfig:
+def _huawei_interface(name: str, node: _Node, unparsed: list[Line]) -> InterfaceConfig:
     interface = InterfaceConfig(name, node.line)
     for child in node.children:
-        words = child.words
-        if words[:3] == ["ip", "binding", "vpn-instance"] and len(words) >= 4:
-            interface.vpn, interface.vpn_line = words[3], child.line
-        elif words[:2] == ["ip", "address"] and len(words) >= 4 and words[2].count(".") == 3:
-            interface.addresses.append((IPv4Interface(f"{words[2]}/{_mask_or_length(words[3])}"), child.line))
-        elif words[:2] == ["ipv6", "address"] and len(words) >= 3 and ":" in words[2]:
-            text = words[2] if "/" in words[2] else f"{words[2]}/{words[3]}"
-            if words[-1] != "link-local":
-                interface.addresses.append((IPv6Interface(text.lower()), child.line))
-        elif words[0] == "traffic-filter" and len(words) >= 4:
-            direction = "in" if words[1] == "inbound" else "out"
-            family = 6 if words[2] == "ipv6" else 4
-            interface.filters[(family, direction)] = (words[-1], child.line)
-        elif words[0] == "packet-filter" and len(words) >= 3:
-            family = 6 if words[1] == "ipv6" else 4
-            direction = "in" if words[-1] == "inbound" else "out"
-            acl = words[2] if family == 6 else words[1]
-            interface.filters[(family, direction)] = (acl, child.line)
-        elif words == ["shutdown"]:
-            interface.shutdown = True
+        try:
+            _huawei_interface_line(interface, child)
+        except _UNREADABLE:
+            unparsed.append(child.line)
     return interface
+
+
+def _huawei_interface_line(interface: InterfaceConfig, child: _Node) -> None:
+    words = child.words
+    if words[:3] == ["ip", "binding", "vpn-instance"] and len(words) >= 4:
+        interface.vpn, interface.vpn_line = words[3], child.line
+    elif words[:2] == ["ip", "address"] and len(words) >= 4 and words[2].count(".") == 3:
+        interface.addresses.append((IPv4Interface(f"{words[2]}/{_mask_or_length(words[3])}"), child.line))
+    elif words[:2] == ["ipv6", "address"] and len(words) >= 3 and ":" in words[2]:
+        text = words[2] if "/" in words[2] else f"{words[2]}/{words[3]}"
+        if words[-1] != "link-local":
+            interface.addresses.append((IPv6Interface(text.lower()), child.line))
+    elif words[0] == "traffic-filter" and len(words) >= 4:
+        direction = "in" if words[1] == "inbound" else "out"
+        family = 6 if words[2] == "ipv6" else 4
+        interface.filters[(family, direction)] = (words[-1], child.line)
+    elif words[0] == "packet-filter" and len(words) >= 3:
+        family = 6 if words[1] == "ipv6" else 4
+        direction = "in" if words[-1] == "inbound" else "out"
+        named = [w for w in words[1:-1] if w not in ("ipv6", "name")]  # NUMBER, or ``name`` NAME
+        if named:
+            interface.filters[(family, direction)] = (named[0], child.line)
+    elif words == ["shutdown"]:
+        interface.shutdown = True
 
 
 def _huawei_static(line: Line, family: int) -> StaticRoute | None:
@@ -280,8 +326,14 @@ def _huawei_static(line: Line, family: int) -> StaticRoute | None:
         prefix: Net = ipaddress.ip_network(f"{words[0].lower()}/{length}", strict=False)
     except ValueError:
         return None
-    hop = next((w for w in words[2:] if _is_address(w)), words[2])
-    return StaticRoute(table, prefix, hop.lower(), line)
+    return StaticRoute(table, prefix, _next_hop(words[2:]), line)
+
+
+def _next_hop(words: list[str]) -> str:
+    """The next hop of a static route's words after the prefix: its address (lower case), else the
+    interface it names as written."""
+    hop = next((w for w in words if _is_address(w)), None)
+    return hop.lower() if hop is not None else words[0]
 
 
 def _is_address(word: str) -> bool:
@@ -292,15 +344,25 @@ def _is_address(word: str) -> bool:
     return True
 
 
-def _huawei_acl(node: _Node, words: list[str]) -> AclConfig | None:
+def _huawei_acl(
+    node: _Node, words: list[str], unparsed: list[Line], aliases: dict[str, AclConfig]
+) -> AclConfig | None:
     family = 6 if "ipv6" in words[1:3] else 4
     rest = [w for w in words[1:] if w not in ("ipv6", "number", "advanced", "basic")]
     if not rest:
         return None
     key = rest[1] if rest[0] == "name" and len(rest) > 1 else rest[0]
     acl = AclConfig(key, family, node.line)
+    aliases[key] = acl
+    for i, word in enumerate(rest):  # ``acl number N name NAME``: a filter may name it either way
+        if word.isdigit() or (i and rest[i - 1] == "name"):
+            aliases[word] = acl
     for child in node.children:
-        rule = _huawei_rule(child.line, family)
+        try:
+            rule = _huawei_rule(child.line, family)
+        except _UNREADABLE:
+            unparsed.append(child.line)
+            continue
         if rule is not None:
             acl.rules.append(rule)
     return acl
@@ -325,7 +387,7 @@ def _protocol(word: str) -> str:
     )
 
 
-def _rule_fields(words: list[str], family: int) -> tuple[Net | None, Net | None, int | None, int | None]:
+def _rule_fields(words: list[str], family: int) -> tuple[Net | None, Net | None, Ports | None, Ports | None]:
     source = destination = None
     sport = dport = None
     i = 0
@@ -338,12 +400,13 @@ def _rule_fields(words: list[str], family: int) -> tuple[Net | None, Net | None,
             else:
                 destination = net
             i += 1 + used
-        elif word in ("source-port", "destination-port") and i + 2 < len(words) and words[i + 1] == "eq":
+        elif word in ("source-port", "destination-port"):
+            ports, used = _ports(words, i + 1)
             if word == "source-port":
-                sport = _port(words[i + 2])
+                sport = ports
             else:
-                dport = _port(words[i + 2])
-            i += 3
+                dport = ports
+            i += 1 + used
         else:
             i += 1
     return source, destination, sport, dport
@@ -393,29 +456,40 @@ def _imports_into(bgp: BgpConfig, vpn: str, family: int, nodes: list[_Node]) -> 
 
 def _ios(config: DeviceConfig, roots: list[_Node]) -> None:
     for node in roots:
-        words = node.words
-        if words[:2] in (["vrf", "definition"], ["ip", "vrf"]) and len(words) >= 3:
-            config.vpns[words[2]] = _ios_vrf(words[2], node, legacy=words[0] == "ip")
-        elif words[0] == "interface" and len(words) >= 2:
-            config.interfaces[" ".join(words[1:])] = _ios_interface(" ".join(words[1:]), node)
-        elif words[:2] in (["ip", "route"], ["ipv6", "route"]):
-            route = _ios_static(node.line, 4 if words[0] == "ip" else 6)
-            if route is not None:
-                config.statics.append(route)
-        elif words[:3] == ["ip", "access-list", "extended"] and len(words) >= 4:
-            config.acls[(4, words[3])] = _ios_acl(words[3], 4, node)
-        elif words[:2] == ["ipv6", "access-list"] and len(words) >= 3:
-            config.acls[(6, words[2])] = _ios_acl(words[2], 6, node)
-        elif words[:2] == ["router", "bgp"] and len(words) >= 3:
-            config.bgp = _ios_bgp(node)
+        try:
+            _ios_section(config, node)
+        except _UNREADABLE:
+            config.unparsed.append(node.line)
+
+
+def _ios_section(config: DeviceConfig, node: _Node) -> None:
+    words = node.words
+    if words[:2] in (["vrf", "definition"], ["ip", "vrf"]) and len(words) >= 3:
+        config.vpns[words[2]] = _ios_vrf(words[2], node, legacy=words[0] == "ip")
+    elif words[0] == "interface" and len(words) >= 2:
+        config.interfaces[" ".join(words[1:])] = _ios_interface(" ".join(words[1:]), node, config.unparsed)
+    elif words[:2] in (["ip", "route"], ["ipv6", "route"]):
+        route = _ios_static(node.line, 4 if words[0] == "ip" else 6)
+        if route is not None:
+            config.statics.append(route)
+    elif words[:2] == ["ip", "access-list"] and len(words) >= 4 and words[2] in ("extended", "standard"):
+        config.acls[(4, words[3])] = _ios_acl(words[3], 4, node, words[2] == "standard", config.unparsed)
+    elif words[:2] == ["ipv6", "access-list"] and len(words) >= 3:
+        config.acls[(6, words[2])] = _ios_acl(words[2], 6, node, False, config.unparsed)
+    elif words[0] == "access-list":
+        _ios_numbered(config, node)
+    elif words[:2] == ["router", "bgp"] and len(words) >= 3:
+        config.bgp = _ios_bgp(node)
 
 
 def _ios_vrf(name: str, node: _Node, legacy: bool) -> VpnInstanceConfig:
     vpn = VpnInstanceConfig(name, node.line)
     for child in node.children:
         words = child.words
-        if words[0] == "rd" and len(words) >= 2:
-            vpn.rd[4] = vpn.rd[6] = words[1]
+        if words[0] == "rd" and len(words) >= 2:  # ``ip vrf`` is IPv4 only; ``vrf definition`` both
+            vpn.rd[4] = words[1]
+            if not legacy:
+                vpn.rd[6] = words[1]
         elif words[0] == "route-target" and legacy:
             _ios_target(vpn, child, 4)
         elif words[0] == "address-family" and len(words) >= 2 and (family := _family_word(words[1])):
@@ -436,23 +510,30 @@ def _ios_target(vpn: VpnInstanceConfig, node: _Node, family: int) -> None:
         vpn.imports[family].append((target, node.line))
 
 
-def _ios_interface(name: str, node: _Node) -> InterfaceConfig:
+def _ios_interface(name: str, node: _Node, unparsed: list[Line]) -> InterfaceConfig:
     interface = InterfaceConfig(name, node.line)
     for child in node.children:
-        words = child.words
-        if words[:2] == ["vrf", "forwarding"] or words[:3] == ["ip", "vrf", "forwarding"]:
-            interface.vpn, interface.vpn_line = words[-1], child.line
-        elif words[:2] == ["ip", "address"] and len(words) >= 4 and words[2].count(".") == 3:
-            interface.addresses.append((IPv4Interface(f"{words[2]}/{words[3]}"), child.line))
-        elif words[:2] == ["ipv6", "address"] and len(words) >= 3 and "/" in words[2]:
-            interface.addresses.append((IPv6Interface(words[2].lower()), child.line))
-        elif words[:2] == ["ip", "access-group"] and len(words) >= 4:
-            interface.filters[(4, words[3])] = (words[2], child.line)
-        elif words[:2] == ["ipv6", "traffic-filter"] and len(words) >= 4:
-            interface.filters[(6, words[3])] = (words[2], child.line)
-        elif words == ["shutdown"]:
-            interface.shutdown = True
+        try:
+            _ios_interface_line(interface, child)
+        except _UNREADABLE:
+            unparsed.append(child.line)
     return interface
+
+
+def _ios_interface_line(interface: InterfaceConfig, child: _Node) -> None:
+    words = child.words
+    if words[:2] == ["vrf", "forwarding"] or words[:3] == ["ip", "vrf", "forwarding"]:
+        interface.vpn, interface.vpn_line = words[-1], child.line
+    elif words[:2] == ["ip", "address"] and len(words) >= 4 and words[2].count(".") == 3:
+        interface.addresses.append((IPv4Interface(f"{words[2]}/{words[3]}"), child.line))
+    elif words[:2] == ["ipv6", "address"] and len(words) >= 3 and "/" in words[2]:
+        interface.addresses.append((IPv6Interface(words[2].lower()), child.line))
+    elif words[:2] == ["ip", "access-group"] and len(words) >= 4:
+        interface.filters[(4, words[3])] = (words[2], child.line)
+    elif words[:2] == ["ipv6", "traffic-filter"] and len(words) >= 4:
+        interface.filters[(6, words[3])] = (words[2], child.line)
+    elif words == ["shutdown"]:
+        interface.shutdown = True
 
 
 def _ios_static(line: Line, family: int) -> StaticRoute | None:
@@ -470,31 +551,54 @@ def _ios_static(line: Line, family: int) -> StaticRoute | None:
         return None
     if not rest:
         return None
-    hop = next((w for w in rest if _is_address(w)), rest[0])
-    return StaticRoute(table, prefix, hop.lower(), line)
+    return StaticRoute(table, prefix, _next_hop(rest), line)
 
 
-def _ios_acl(name: str, family: int, node: _Node) -> AclConfig:
+def _ios_acl(name: str, family: int, node: _Node, standard: bool, unparsed: list[Line]) -> AclConfig:
     acl = AclConfig(name, family, node.line, default="deny")  # IOS: the implicit deny at the end
     for child in node.children:
-        words = child.words
-        if words[0].isdigit():
-            words = words[1:]
-        if not words or words[0] not in ("permit", "deny") or len(words) < 4:
+        words = child.words[1:] if child.words[0].isdigit() else child.words
+        try:
+            rule = _ios_rule(words, family, standard, child.line)
+        except _UNREADABLE:
+            unparsed.append(child.line)
             continue
-        protocol = _protocol(words[1])
-        source, used = _net(words, 2, family)
-        i = 2 + used
-        sport: int | None = None
-        dport: int | None = None
-        if i + 1 < len(words) and words[i] == "eq":
-            sport, i = _port(words[i + 1]), i + 2
-        destination, used = _net(words, i, family)
-        i += used
-        if i + 1 < len(words) and words[i] == "eq":
-            dport = _port(words[i + 1])
-        acl.rules.append(AclRuleConfig(words[0], protocol, source, destination, sport, dport, child.line))
+        if rule is not None:
+            acl.rules.append(rule)
     return acl
+
+
+def _ios_rule(words: list[str], family: int, standard: bool, line: Line) -> AclRuleConfig | None:
+    """``permit|deny SOURCE`` (a standard ACL) or ``permit|deny PROTOCOL SOURCE [PORTS] DESTINATION
+    [PORTS]`` (extended, and every IPv6 ACL); a remark, or a rule this cannot read, is None."""
+    if len(words) < 2 or words[0] not in ("permit", "deny"):
+        return None
+    if standard:
+        source, _ = _net(words, 1, family)
+        return AclRuleConfig(words[0], "ip", source, None, None, None, line)
+    if len(words) < 4:
+        return None
+    source, used = _net(words, 2, family)
+    sport, taken = _ports(words, 2 + used)
+    i = 2 + used + taken
+    if i >= len(words):
+        return None
+    destination, used = _net(words, i, family)
+    dport, _ = _ports(words, i + used)
+    return AclRuleConfig(words[0], _protocol(words[1]), source, destination, sport, dport, line)
+
+
+def _ios_numbered(config: DeviceConfig, node: _Node) -> None:
+    """``access-list N ...``: one rule per line, numbers 1-99 and 1300-1999 standard, the rest extended."""
+    words = node.words
+    if len(words) < 4 or not words[1].isdigit():
+        return
+    number = int(words[1])
+    standard = number < 100 or 1300 <= number < 2000
+    acl = config.acls.setdefault((4, words[1]), AclConfig(words[1], 4, node.line, default="deny"))
+    rule = _ios_rule(words[2:], 4, standard, node.line)
+    if rule is not None:
+        acl.rules.append(rule)
 
 
 def _ios_bgp(node: _Node) -> BgpConfig:

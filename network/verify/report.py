@@ -13,6 +13,7 @@ from network.verify.run import Result
 RULES = {
     "leak": "a flow the zone policy forbids that the configurations allow",
     "blocked": "a flow the zone policy requires that the configurations block",
+    "unread": "a line of a section the check reads whose values it could not read",
 }
 HELP_URI = "docs/zones.md#the-offline-isolation-check"
 
@@ -29,6 +30,7 @@ def render_text(result: Result) -> str:
     for verdict in result.verdicts:
         out.append(f"{verdict.kind.upper()} {_title(verdict)}")
         out += [f"  {blame.text(result.sources)}" for blame in verdict.blame]
+    out += [f"WARNING {host} line {line.number} not read: {line.text}" for host, line in result.unread]
     leaks, blocked = len(result.leaks), len(result.blocked)
     checked = ", ".join(sorted(result.configs))
     summary = f"{leaks} leak(s), {blocked} blocked flow(s) in the configurations of {checked}"
@@ -63,6 +65,7 @@ def render_json(result: Result) -> str:
             }
             for v in result.verdicts
         ],
+        "unread": [{"device": host, "line": line.number, "text": line.text} for host, line in result.unread],
     }
     return json.dumps(document, ensure_ascii=False, indent=2)
 
@@ -97,6 +100,18 @@ def render_sarif(result: Result, version: str) -> str:
         if related:
             entry["relatedLocations"] = related
         results.append(entry)
+    for host, line in result.unread:
+        where = {"artifactLocation": {"uri": Path(result.sources.get(host, host)).as_posix()},
+                 "region": {"startLine": line.number}}  # fmt: skip
+        text = f"{host}: not read, the check went on without it: {line.text}"
+        results.append(
+            {
+                "ruleId": "unread",
+                "level": "warning",
+                "message": {"text": text},
+                "locations": [{"physicalLocation": where}],
+            }
+        )
     sarif = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",

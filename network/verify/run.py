@@ -21,7 +21,7 @@ from network.inventory.model import ZoneKind
 from network.render import render_intent, render_vpn
 from network.rollout.context import Context
 from network.verify.check import Check, Policy, Verdict, ends_of
-from network.verify.config import DeviceConfig, Net, parse
+from network.verify.config import DeviceConfig, Line, Net, parse
 from network.verify.tables import build_tables, default_route
 
 
@@ -50,6 +50,12 @@ class Result:
     @property
     def blocked(self) -> list[Verdict]:
         return [v for v in self.verdicts if v.kind == "blocked"]
+
+    @property
+    def unread(self) -> list[tuple[str, Line]]:
+        """(device, line) of every line of a section the check reads whose values it could not: the
+        check went on without it, so a finding may be missing there."""
+        return [(host, line) for host, config in sorted(self.configs.items()) for line in config.unparsed]
 
 
 class VerifyError(Exception):

@@ -96,7 +96,7 @@ def _local(config: DeviceConfig, family: int) -> dict[str, list[Route]]:
     for static in config.statics:
         if static.prefix.version == family:
             out.setdefault(static.table, []).append(
-                Route(static.prefix, "static", config.hostname, static.line)
+                Route(static.prefix, "static", config.hostname, static.line, discards=static.discards)
             )
     return out
 

@@ -14,6 +14,8 @@ The fields, per kind of command:
 - serial: ``{serial}``
 - ipv6: ``{name: ["address state", ...]}`` (global addresses)
 - routes: ``[{destination, prefix_length, next_hop, protocol, interface, preference, cost, active}]``
+- config: a whole configuration's facts for the isolation check (tests/devices/test_capture_corpus.py
+  ``_config``), read by hand: no source parses them
 An adapter gives only what its source reads; the test compares exactly the fields given.
 """
 
@@ -46,6 +48,8 @@ KIND = {
     "display_ipv6_interface": "ipv6",
     "show_ipv6_interface_brief": "ipv6",
     "display_ipv6_routing-table_verbose": "routes",
+    "display_current-configuration": "config",
+    "show_running-config": "config",
 }
 
 
@@ -57,6 +61,7 @@ class Capture:
     commit: str
     licence: str
     parse: str = ""
+    changed: str = ""  # what the import changed (secrets masked in whole configurations)
 
     @property
     def raw(self) -> Path:

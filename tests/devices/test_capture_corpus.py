@@ -1,8 +1,9 @@
 """Our parsers on the corpus of real captures (tests/fixtures/captures; provenance in sources.yml).
 
 One table-driven test: every capture, parsed by the parser the driver uses for that platform and
-command, must read as its expected values (tests/devices/corpus.py: the source's own parse where it
-is right, hand.yml where it is not or where the source has none). Then: octets wherever a capture
+command (for whole configurations, the isolation check's reader), must read as its expected values
+(tests/devices/corpus.py: the source's own parse where it is right, hand.yml where it is not or where
+the source has none). Then: octets wherever a capture
 prints them, and random, truncated and interleaved output never raises anything but ParseError.
 """
 
@@ -20,6 +21,7 @@ from hypothesis import strategies as st
 from network.devices import addresses, brief, facts, interfaces
 from network.devices.facts import ParseError
 from network.devices.names import expand
+from network.verify import config as verify_config
 from tests.devices.corpus import CORPUS, Capture, captures, expected, mac
 
 CAPTURES = captures()
@@ -121,6 +123,60 @@ def _routes(text: str) -> list[dict[str, Any]]:
     ]
 
 
+def _config(platform: str) -> Callable[[str], Any]:
+    """A whole configuration as the isolation check reads it (network/verify/config.py), one entry per
+    fact with its line: ``vpn NAME``, ``interface NAME`` (those with a table, an address or a filter),
+    ``static TABLE PREFIX NEXT-HOP`` (TABLE ``global`` or the instance), ``acl ipv4|ipv6 KEY``, ``bgp``,
+    and ``unread``: the lines of the sections read that could not be."""
+
+    def rule(r: verify_config.AclRuleConfig) -> str:
+        ports = [
+            f"{w} {p[0]}-{p[1]}" for w, p in (("sport", r.source_ports), ("dport", r.destination_ports)) if p
+        ]
+        return " ".join([r.action, r.protocol, str(r.source or "any"), str(r.destination or "any"), *ports])
+
+    def view(text: str) -> dict[str, Any]:
+        c = verify_config.parse(text, "capture", platform, "capture")
+        out: dict[str, Any] = {}
+        for name, v in c.vpns.items():
+            out[f"vpn {name}"] = {
+                "line": v.line.number,
+                "rd": dict(sorted(v.rd.items())),
+                "export": {f: [t for t, _ in v.exports[f]] for f in (4, 6) if v.exports[f]},
+                "import": {f: [t for t, _ in v.imports[f]] for f in (4, 6) if v.imports[f]},
+            }
+        for name, i in c.interfaces.items():
+            if i.vpn or i.addresses or i.filters:
+                out[f"interface {name}"] = {
+                    "line": i.line.number,
+                    "vpn": i.vpn,
+                    "addresses": [str(a) for a, _ in i.addresses],
+                    "filters": {f"ipv{f} {d}": acl for (f, d), (acl, _) in sorted(i.filters.items())},
+                    "shutdown": i.shutdown,
+                }
+        for r in c.statics:
+            out[f"static {r.table or 'global'} {r.prefix} {r.next_hop}"] = {"line": r.line.number}
+        for (f, key), acl in c.acls.items():
+            out[f"acl ipv{f} {key}"] = {
+                "line": acl.line.number,
+                "default": acl.default,
+                "rules": [rule(r) for r in acl.rules],
+            }
+        if c.bgp is not None:
+            out["bgp"] = {
+                "asn": c.bgp.asn,
+                "peers": sorted(c.bgp.peers),
+                "vpn_peers": {f: sorted(p) for f, p in c.bgp.vpn_peers.items() if p},
+                "redistributes": {
+                    f"{v or 'global'} ipv{f}": sorted(k) for (v, f), k in c.bgp.redistributes.items()
+                },
+            }
+        out["unread"] = {"lines": [line.number for line in c.unparsed]}
+        return out
+
+    return view
+
+
 PARSERS: dict[str, Callable[[str], Any]] = {
     "huawei_vrp/display_interface": _interfaces(interfaces.parse_vrp_interfaces, "huawei"),
     "h3c_comware/display_interface": _interfaces(interfaces.parse_comware_interfaces, "comware"),
@@ -136,6 +192,9 @@ PARSERS: dict[str, Callable[[str], Any]] = {
     "huawei_vrp/display_ipv6_interface": _ipv6(_vrp_ipv6),
     "cisco_ios/show_ipv6_interface_brief": _ipv6(addresses.parse_ios_ipv6_brief),
     "huawei_vrp/display_ipv6_routing-table_verbose": _routes,
+    "huawei_vrp/display_current-configuration": _config("huawei_vrp8"),
+    "h3c_comware/display_current-configuration": _config("h3c_comware7"),
+    "cisco_ios/show_running-config": _config("cisco_ios"),
 }
 
 # Parsers of commands no public source has captures of: the property tests below run them too.
@@ -200,6 +259,19 @@ def test_every_capture_reads_as_its_expected_values(capture: Capture) -> None:
     )
     problems = differences(_ours(capture), want)
     assert not problems, f"{capture.file}:\n  " + "\n  ".join(problems[:30])
+
+
+def test_whole_configurations_hold_no_secret() -> None:
+    """Their passwords, keys, communities and hashes were replaced on import, each on its own line."""
+    configs = [c for c in CAPTURES if c.kind == "config"]
+    assert len(configs) >= 4
+    secret = re.compile(
+        r"\b(?:secret \d+|password (?:\d+|cipher|hash|irreversible-cipher)|key \w+ cipher) (?!<removed>)"
+    )
+    for capture in configs:
+        found = [line for line in capture.text().splitlines() if secret.search(line)]
+        assert not found, f"{capture.file}: {found}"
+        assert capture.changed, f"{capture.file}: sources.yml says what the import changed"
 
 
 INTERFACE_CAPTURES = [c for c in CAPTURES if c.kind == "interfaces"]

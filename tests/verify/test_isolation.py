@@ -127,6 +127,29 @@ def test_a_global_static_route_to_a_business_network_is_a_leak(shanwei: Context)
     assert verdict.blame[0].line is not None and verdict.blame[0].line.text == route.strip()
 
 
+def test_a_route_to_null0_is_a_blackhole_not_a_leak(shanwei: Context) -> None:
+    # The same prefix as above, discarded: the table holds it, but nothing reaches the network by it.
+    route = "ip route-static 203.0.113.136 255.255.255.248 NULL0\n"
+    planted = [
+        (
+            "SW-CORE-01",
+            "ip route-static vpn-instance sw-jyj-pn1",
+            route + "ip route-static vpn-instance sw-jyj-pn1",
+        )
+    ]
+    assert _planted(shanwei, planted) == []
+
+
+def test_a_port_range_wider_than_the_policy_is_a_leak_at_its_first_port(shanwei: Context) -> None:
+    rule = " rule 5 permit tcp destination 203.0.113.176 0.0.0.7 destination-port eq 443"
+    wider = " rule 5 permit tcp destination 203.0.113.176 0.0.0.7 destination-port range 400 500"
+    verdicts = _planted(shanwei, [(host, rule, wider) for host in ("SW-CORE-01", "SW-CQ-CORE-01")])
+    verdict = _only(verdicts)
+    assert (verdict.kind, verdict.family) == ("leak", 4)
+    assert {str(p) for p in verdict.packets} == {"tcp/400"}  # 443 is the policy's, 501 is past the range
+    assert any(b.line is not None and b.line.text == wider.strip() for b in verdict.blame)
+
+
 def test_an_acl_written_only_for_ipv4_is_a_leak_in_ipv6(shanwei: Context) -> None:
     both = " traffic-filter inbound acl 3104\n traffic-filter inbound ipv6 acl 3104\n"
     verdict = _only(_planted(shanwei, [("SW-CORE-01", both, " traffic-filter inbound acl 3104\n")]))

@@ -58,3 +58,31 @@ def test_a_missing_configuration_is_unusable_input(tmp_path: Path) -> None:
 def test_two_sources_at_once_are_refused(tmp_path: Path) -> None:
     result = run_egov("verify", str(SHANWEI), "--configs", str(tmp_path), "--production")
     assert result.returncode == 2 and "give one of" in result.stderr
+
+
+def test_a_line_that_cannot_be_read_is_a_warning_with_its_line(tmp_path: Path) -> None:
+    """A garbled address in a section the check reads: the run goes on, says which line it skipped
+    (text, JSON and SARIF), and the exit code stays the verdicts'."""
+    directory = _configs(tmp_path)
+    path = directory / "SW-CORE-01.cfg"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("interface ")) + 1
+    lines.insert(at, " ip address 192.0.2.300 255.255.255.0")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    text_out = run_egov("verify", str(SHANWEI), "--configs", str(directory))
+    assert text_out.returncode == 0, text_out.stdout + text_out.stderr
+    assert (
+        f"WARNING SW-CORE-01 line {at + 1} not read: ip address 192.0.2.300 255.255.255.0" in text_out.stdout
+    )
+    document = json.loads(
+        run_egov("verify", str(SHANWEI), "--configs", str(directory), "--format", "json").stdout
+    )
+    assert document["unread"] == [
+        {"device": "SW-CORE-01", "line": at + 1, "text": "ip address 192.0.2.300 255.255.255.0"}
+    ]
+    sarif = json.loads(
+        run_egov("verify", str(SHANWEI), "--configs", str(directory), "--format", "sarif").stdout
+    )
+    (warning,) = sarif["runs"][0]["results"]
+    assert warning["ruleId"] == "unread" and warning["level"] == "warning"
+    assert warning["locations"][0]["physicalLocation"]["region"]["startLine"] == at + 1
