@@ -61,6 +61,8 @@ class PlatformSpec:
     vpn_binding: str = (
         "ip binding vpn-instance"  # puts an interface in a VPN instance, clearing its addresses
     )
+    # the display of a VPN instance's routing table a check reads ({ip}: ip or ipv6; {name}: the instance)
+    vpn_table: str = "display {ip} routing-table vpn-instance {name} verbose"
 
     def load(self, what: str) -> Any:
         """The class a ``module:Class`` path of this spec names (``driver``, ``twin_session``)."""
@@ -125,6 +127,7 @@ BUILTIN: tuple[PlatformSpec, ...] = (
         sys_object_id="1.3.6.1.4.1.25506.1.1210",
         ports=("GigabitEthernet1/0/{n}", "Ten-GigabitEthernet1/0/{n}"),
         vpn_template="h3c_comware_vpn.j2",
+        vpn_table="display {ip} routing-table vpn-instance {name}",
     ),
     PlatformSpec(
         # Comware 5 needs `ipv6` in system view before any IPv6 works, and has no commit delay. Its
@@ -170,6 +173,7 @@ BUILTIN: tuple[PlatformSpec, ...] = (
         ports=("GigabitEthernet0/0/{n}", "TenGigabitEthernet0/1/{n}"),
         vpn_template="cisco_ios_vpn.j2",
         vpn_binding="vrf forwarding",
+        vpn_table="show {ip} route vrf {name}",
     ),
 )
 BUILTIN_PLATFORMS = frozenset(spec.name for spec in BUILTIN)

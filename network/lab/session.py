@@ -648,16 +648,23 @@ class Session(BaseSession):
     def _display_vpn(self, words: list[str], what: str) -> str | None:
         """VPN instances, their routing tables and the ACLs (None: not one of these displays)."""
         device = self.device
+        comware7 = device.comware and not device.comware5
         if what in ("ip vpn-instance", "ip vpn-instance verbose"):
-            return vpn.display_instances(device)
+            return vpn.display_instances_comware(device) if comware7 else vpn.display_instances(device)
         if what in ("acl all", "acl ipv6 all"):
             return vpn.display_acls(device, 6 if "ipv6" in what else 4)
-        table = _vpn_table(words)
+        one = comware7 and what.startswith("ip vpn-instance instance-name ") and len(words) == 4
+        table = (words[3], 0) if one else _vpn_table(words)
         if table is None:
             return None
-        if table[0] not in vpn.instances(device.running):
+        name, family = table
+        if name not in vpn.instances(device.running):
             return self._message(vpn.NO_INSTANCE)
-        return vpn.display_routes(device, table[0], table[1])
+        if family == 0:
+            return vpn.display_instance_comware(device, name)
+        if comware7 and family == 4:
+            return vpn.display_routes_comware(device, name)
+        return vpn.display_routes(device, name, family)
 
     def _vpn_ping(self, name: str, target: str) -> str:
         """``ping [ipv6] -vpn-instance X A``: answered when the instance routes A over an up interface

@@ -15,8 +15,11 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from network.devices.names import abbreviate
 
 if TYPE_CHECKING:
     from network.lab.device import TwinConfig, TwinDevice
@@ -287,6 +290,66 @@ def display_instances(device: TwinDevice) -> str:
         for family in (4, 6):
             if family in instance.rd:
                 out.append(f"  {instance.name:<32}{instance.rd[family]:<22}IPv{family}")
+    return "\n".join(out)
+
+
+def display_instances_comware(device: TwinDevice) -> str:
+    """Comware 7's ``display ip vpn-instance``: the total, then a line per instance (its RD, when it was
+    created: the twin's boot)."""
+    found = instances(device.running)
+    created = time.strftime("%Y/%m/%d %H:%M:%S", time.gmtime(time.time() - device.uptime()))
+    out = [
+        f"  Total VPN-Instances configured : {len(found)}",
+        f"  {'VPN-Instance Name':<32}{'RD':<23}Create time",
+    ]
+    out += [f"  {i.name:<32}{i.rd.get(4, i.rd.get(6, '')):<23}{created}" for i in found.values()]
+    return "\n".join(out)
+
+
+def display_instance_comware(device: TwinDevice, name: str) -> str:
+    """Comware 7's ``display ip vpn-instance instance-name X``: its index, RD, description, interfaces,
+    and per family its export and import targets."""
+    found = instances(device.running)
+    instance = found[name]
+    block = device.running.blocks[f"ip vpn-instance {name}"]
+    description = next((c.split(maxsplit=1)[1] for c in block.leaves() if c.startswith("description ")), "")
+    bound = [i.name for i in device.running.interfaces.values() if i.vpn == name]
+    out = [
+        f"  VPN-Instance Name and Index : {name}, {list(found).index(name) + 1}",
+        f"  Route Distinguisher : {instance.rd.get(4, instance.rd.get(6, ''))}",
+    ]
+    if description:
+        out.append(f"  Description : {description}")
+    if bound:
+        out.append("  Interfaces : " + ",\n               ".join(bound))
+    for family in (4, 6):
+        if not instance.exports[family] and not instance.imports[family]:
+            continue
+        out += [
+            f"  Address-family IPv{family}:",
+            "   Export VPN Targets :",
+            "       " + " ".join(sorted(instance.exports[family])),
+            "   Import VPN Targets :",
+            "       " + " ".join(sorted(instance.imports[family])),
+        ]
+    return "\n".join(out)
+
+
+def display_routes_comware(device: TwinDevice, name: str) -> str:
+    """Comware 7's ``display ip routing-table vpn-instance X``: the counts, then a row per route
+    (``Destination/Mask Proto Pre Cost NextHop Interface``, the interface abbreviated)."""
+    table = routes(device, name, 4)
+    out = [
+        "",
+        f"Destinations : {len(table):<10}Routes : {len(table)}",
+        "",
+        f"{'Destination/Mask':<19}{'Proto':<8}{'Pre':<4}{'Cost':<12}{'NextHop':<16}Interface",
+    ]
+    for route in table:
+        protocol = {"IBGP": "BGP"}.get(route.protocol, route.protocol)
+        preference = {"Direct": 0, "Static": 60}.get(route.protocol, 255)
+        interface = abbreviate(route.interface, device.platform)
+        out.append(f"{route.prefix!s:<19}{protocol:<8}{preference:<4}{0:<12}{route.next_hop:<16}{interface}")
     return "\n".join(out)
 
 

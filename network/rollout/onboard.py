@@ -166,7 +166,7 @@ def _steps(
     remove = tuple(_old_present(driver, plan)) if plan.kind == "cutover" else ()
     change = Change(plan.hostname, plan.label, plan.config, saved, remove)
     result = transaction.carry_out(
-        driver, change, _check_of(plan), recorder, context.config.trial_seconds, check
+        driver, change, _check_of(context, plan), recorder, context.config.trial_seconds, check
     )
     plan.state, plan.reason, plan.diff = result.state, result.reason, result.diff
 
@@ -185,10 +185,10 @@ def _precheck(context: Context, driver: ChangeDriver, plan: Onboarding) -> str:
     return _vpn_precheck(driver, plan) if plan.kind == "cutover" else ""
 
 
-def _check_of(plan: Onboarding) -> transaction.Postcheck:
+def _check_of(context: Context, plan: Onboarding) -> transaction.Postcheck:
     """The postcheck of a plan: the gateways usable (onboarding), the routes in place (cutover)."""
     if plan.kind == "cutover":
-        return lambda driver: _vpn_postcheck(driver, plan)
+        return lambda driver: _vpn_postcheck(context, driver, plan)
     return lambda driver: _postcheck(driver, plan)
 
 
@@ -254,7 +254,7 @@ def _settle_change(
         if line.startswith(old + " ")
     )
     change = Change(record.hostname, record.change, plan.config, record.pre_change, remove)
-    result = transaction.settle(driver, change, _check_of(plan), recorder, record, None)
+    result = transaction.settle(driver, change, _check_of(context, plan), recorder, record, None)
     plan.state, plan.reason = result.state, result.reason
     journal.finish_run(run, result.state)
     # An onboarding is one change: its run ends as the change did. A cutover changes every PE of the
@@ -456,14 +456,14 @@ def _interface_block(running: str, name: str) -> list[str]:
     return lines
 
 
-def _vpn_postcheck(driver: ChangeDriver, plan: Onboarding) -> None:
+def _vpn_postcheck(context: Context, driver: ChangeDriver, plan: Onboarding) -> None:
     """The instance's routing table holds its access subnets (and at the routes' PE the network's
     prefixes), and the business network's router answers in the instance; no old global route is left."""
-    for family, command in (
-        (4, "display ip routing-table vpn-instance"),
-        (6, "display ipv6 routing-table vpn-instance"),
-    ):
-        text = str(driver.cli([f"{command} {plan.vpn} verbose"]).get(f"{command} {plan.vpn} verbose", ""))
+    spec = platform_spec(context.inventory.device_by_hostname[plan.hostname].platform)
+    for family in (4, 6):
+        ip = "ip" if family == 4 else "ipv6"
+        command = spec.vpn_table.format(ip=ip, name=plan.vpn)
+        text = str(driver.cli([command]).get(command, "")).lower()
         wanted = [
             ipaddress.ip_network(p, strict=False)
             for p, _ in plan.routes
@@ -472,8 +472,8 @@ def _vpn_postcheck(driver: ChangeDriver, plan: Onboarding) -> None:
         if family == 4:
             wanted += [ipaddress.ip_interface(a).network for _, a, _ in plan.accesses]
         for prefix in wanted:
-            shown = f"{prefix}" if family == 4 else str(prefix.network_address).upper()
-            if shown not in text:
+            shown = f"{prefix}" if family == 4 else str(prefix.network_address)
+            if shown.lower() not in text:
                 raise RuntimeError(f"{plan.vpn}'s IPv{family} table on {plan.hostname} lacks {prefix}")
     for name, _, peer in plan.accesses:
         answer = str(next(iter(driver.cli([f"ping -vpn-instance {plan.vpn} {peer}"]).values()), ""))

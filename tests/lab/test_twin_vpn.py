@@ -170,3 +170,76 @@ def test_verify_reads_the_twin_back_and_finds_a_planted_import(twin: Twin, conte
         and leak.blame[0].line.text == "vpn-target 65010:102 import-extcommunity"
     )
     assert planted.sources["SW-CQ-CORE-01"] == "SW-CQ-CORE-01 (read back)"
+
+
+# --- a Comware 7 PE: its own layouts ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def comware(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Twin, Context]]:
+    """SW-CQ-CORE-01 as an MSR3660 on Comware 7, configured with its zones by the Comware driver."""
+    import shutil  # noqa: PLC0415
+
+    inventory = tmp_path_factory.mktemp("comware") / "shanwei"
+    shutil.copytree(SHANWEI, inventory)
+    devices = inventory / "devices.yaml"
+    text = devices.read_text(encoding="utf-8")
+    head = "  - hostname: SW-CQ-CORE-01\n"
+    start = text.index(head)
+    block = text[start : text.index("  - hostname:", start + len(head))]
+    changed = block.replace("platform: huawei_vrp8", "platform: h3c_comware7")
+    changed = changed.replace(block.split("model: ")[1].split("\n")[0], "MSR3660")
+    devices.write_text(text.replace(block, changed), encoding="utf-8")
+    context = load_context(inventory)
+    lab = Twin(context, HOSTS)
+    try:
+        driver = lab.open(lab.targets["SW-CQ-CORE-01"])
+        try:
+            intent = render_intent(context.intents.build("SW-CQ-CORE-01"))
+            driver.load_candidate(intent + render_vpn(context.vpns.build("SW-CQ-CORE-01")), replace=False)
+            driver.commit(None)
+        finally:
+            driver.close()
+        yield lab, context
+    finally:
+        lab.close()
+
+
+def test_comware_display_ip_vpn_instance_parses_as_the_real_one(comware: tuple[Twin, Context]) -> None:
+    lab, context = comware
+    (text,) = _cli(lab, "SW-CQ-CORE-01", "display ip vpn-instance")
+    rows = parse_output(platform="hp_comware", command="display ip vpn-instance", data=text)
+    assert {(r["name"], r["rd"]) for r in rows} == {(v.name, v.rd) for v in context.inventory.vpn_instances}
+    total = int(text.split(":")[1].split()[0])
+    assert total == len(context.inventory.vpn_instances)
+
+
+def test_comware_display_of_one_instance_parses_as_the_real_one(comware: tuple[Twin, Context]) -> None:
+    lab, context = comware
+    vpn = context.inventory.vpn_instances[0]
+    (text,) = _cli(lab, "SW-CQ-CORE-01", f"display ip vpn-instance instance-name {vpn.name}")
+    # ntc-templates reads the IPv4 family's block and stops there: give it what comes before IPv6's
+    ipv4_part = text.split("  Address-family IPv6:")[0]
+    (row,) = parse_output(
+        platform="hp_comware", command="display ip vpn-instance instance-name", data=ipv4_part
+    )
+    assert (row["name"], row["rd"]) == (vpn.name, vpn.rd)
+    assert row["ipv4_export_rts"] == list(vpn.export_targets) and row["ipv4_import_rts"] == list(
+        vpn.import_targets
+    )
+    assert row["interfaces"] == [
+        a.name for pe in vpn.pes if pe.device == "SW-CQ-CORE-01" for a in pe.interfaces
+    ]
+    assert "  Address-family IPv6:" in text  # the instance carries both families
+
+
+def test_comware_vpn_routing_table_parses_as_the_real_one(comware: tuple[Twin, Context]) -> None:
+    lab, context = comware
+    vpn = next(v for v in context.inventory.vpn_instances if v.name == "sw-gaj-pn1")
+    (text,) = _cli(lab, "SW-CQ-CORE-01", f"display ip routing-table vpn-instance {vpn.name}")
+    rows = parse_output(platform="hp_comware", command="display ip routing-table", data=text)
+    networks = {f"{r['network']}/{r['prefix_length']}" for r in rows}
+    accesses = {str(a.ipv4.network) for pe in vpn.pes if pe.device == "SW-CQ-CORE-01" for a in pe.interfaces}
+    assert accesses and accesses <= networks
+    assert {r["protocol"] for r in rows} <= {"Direct", "Static", "BGP"}
+    assert f"Destinations : {len(rows)}" in text
