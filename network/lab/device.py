@@ -99,24 +99,16 @@ class TwinConfig:
         out.append("!")
         if self.ipv6:
             out += ["ipv6 unicast-routing", "!"]
+        for header, block in self.blocks.items():  # VRFs and access lists come before the interfaces
+            if not header.startswith("router bgp "):
+                out += [*block.lines(closing="exit-address-family"), "!"]
         for interface in self.interfaces.values():
-            out.append(f"interface {interface.name}")
-            if interface.description:
-                out.append(f" description {interface.description}")
-            for address in interface.ipv4:
-                net = ipaddress.IPv4Interface(address)
-                out.append(f" ip address {net.ip} {net.netmask}")
-            if not interface.ipv4:
-                out.append(" no ip address")
-            if interface.shutdown:
-                out.append(" shutdown")
-            if interface.ipv6_enabled:
-                out.append(" ipv6 enable")
-            out.extend(f" ipv6 address {address}" for address in interface.ipv6)
-            out.extend(f" {line}" for line in interface.extra)
-            out.append("!")
+            out += [*_ios_interface(interface), "!"]
         for header, children in self.sections.items():
             out += [header, *(f" {line}" for line in children), "!"]
+        for header, block in self.blocks.items():
+            if header.startswith("router bgp "):
+                out += [*block.lines(closing="exit-address-family"), "!"]
         out.extend(self.statics)
         out += ["!", "end"]
         return out
@@ -144,6 +136,27 @@ class TwinConfig:
             {header: list(lines) for header, lines in self.sections.items()},
             {header: block.copy() for header, block in self.blocks.items()},
         )
+
+
+def _ios_interface(interface: TwinInterface) -> list[str]:
+    """One interface as IOS prints it (the VRF first: entering one clears the addresses)."""
+    out = [f"interface {interface.name}"]
+    if interface.description:
+        out.append(f" description {interface.description}")
+    if interface.vpn:
+        out.append(f" vrf forwarding {interface.vpn}")
+    for address in interface.ipv4:
+        net = ipaddress.IPv4Interface(address)
+        out.append(f" ip address {net.ip} {net.netmask}")
+    if not interface.ipv4:
+        out.append(" no ip address")
+    if interface.shutdown:
+        out.append(" shutdown")
+    if interface.ipv6_enabled:
+        out.append(" ipv6 enable")
+    out.extend(f" ipv6 address {address}" for address in interface.ipv6)
+    out.extend(f" {line}" for line in interface.extra)
+    return out
 
 
 def _huawei_interface(interface: TwinInterface, ipv6_enable: bool) -> list[str]:

@@ -3,7 +3,9 @@
 ``host#`` (the lab user is privileged), ``configure terminal`` -> ``host(config)#``, ``interface X`` ->
 ``host(config-if)#``, ``exit``, ``end``, ``no …``, ``terminal length 0``, ``terminal width``,
 ``write memory``; ``show version``, ``show running-config``, ``show interfaces [X]``,
-``show ipv6 interface brief``, ``show ipv6 neighbors``, ``ping ipv6 X``. Errors as IOS words them.
+``show ipv6 interface brief``, ``show ipv6 neighbors``, ``ping ipv6 X``; VRFs (``vrf definition X``,
+``vrf forwarding X``, ``show vrf``, ``show ip[v6] route vrf X``, ``ping vrf X A``), access lists and
+``router bgp`` as blocks with their modes (network.lab.vpn). Errors as IOS words them.
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ import ipaddress
 from collections.abc import Callable
 
 from network.devices.names import expand
-from network.lab import extras, render
-from network.lab.device import TwinInterface
+from network.lab import extras, render, vpn
+from network.lab.conditions import Fault
+from network.lab.device import TwinDevice, TwinInterface
 from network.lab.session import BaseSession, Closed
 
 INVALID = "% Invalid input detected at '^' marker."
@@ -23,12 +26,18 @@ INCOMPLETE = "% Incomplete command."
 class IosSession(BaseSession):
     """One IOS CLI session on a twin."""
 
-    view = "exec"  # exec | config | interface | router
+    view = "exec"  # exec | config | interface | router | block
     interface = ""
     section = ""
 
+    def __init__(self, device: TwinDevice, fault: Fault | None = None) -> None:
+        super().__init__(device, fault)
+        self.path: list[vpn.Block] = []  # the block and sub-mode entered (``vrf definition X`` → its AF)
+
     def prompt(self) -> str:
-        """``host#``, ``host(config)#``, ``host(config-if)#``, ``host(config-rtr)#``."""
+        """``host#``, ``host(config)#``, ``host(config-if)#``, ``host(config-vrf)#`` and the like."""
+        if self.view == "block" and self.path:
+            return f"{self.device.hostname}{vpn.ios_prompt(self.path)}#"
         prompts = {"exec": "#", "config": "(config)#", "interface": "(config-if)#", "router": "(config-rtr)#"}
         return self.device.hostname + prompts[self.view]
 
@@ -40,6 +49,8 @@ class IosSession(BaseSession):
         lowered = command.lower()
         if lowered.startswith(("show ", "sh ")) or lowered.startswith("do show "):
             return self._show(lowered.removeprefix("do ").split()[1:], command)
+        if lowered.startswith("ping vrf ") and len(command.split()) == 4:
+            return self._vrf_ping(command.split()[2], command.split()[3])
         if lowered.startswith("ping "):
             return self._ping(command.split()[-1])
         if self.view == "exec":
@@ -47,6 +58,10 @@ class IosSession(BaseSession):
         return self._configure(lowered, command)
 
     def _configure(self, lowered: str, command: str) -> str:
+        if self.view == "block":
+            answer = self._block_line(lowered, command)
+            if answer is not None:
+                return answer
         if lowered in ("end", "exit"):
             back = "config" if lowered == "exit" and self.view in ("interface", "router") else "exec"
             self.view, self.interface, self.section = back, "", ""
@@ -100,6 +115,9 @@ class IosSession(BaseSession):
         lowered = [w.lower() for w in rest]
         config = self.device.running
         header = extras.section_header(" ".join(rest), self.device.platform)
+        block = vpn.ios_block_header(" ".join(rest))
+        if block is not None:
+            return self._open_block(block, negate)
         if lowered == ["ipv6", "unicast-routing"]:
             config.ipv6 = not negate
         elif header is not None:
@@ -137,6 +155,7 @@ class IosSession(BaseSession):
             "ipv6 enable": lambda: self._set(interface, "ipv6_enabled", not negate),
             "ipv6 address": lambda: self._ipv6(command, interface, rest, negate),
             "ip address": lambda: self._ipv4(command, interface, rest, negate),
+            "vrf forwarding": lambda: self._vrf_forwarding(interface, rest, negate),
         }
         key = keyword if keyword in handlers else (rest[0].lower() if rest else "")
         if key not in handlers:
@@ -148,6 +167,99 @@ class IosSession(BaseSession):
                 self.view, self.interface = "config" if self.view == "interface" else self.view, ""
             return answer
         return handlers[key]()
+
+    def _open_block(self, header: str, negate: bool) -> str:
+        """``vrf definition X``, an access list, ``router bgp N``: enter it (created when new); ``no``
+        deletes it, and a deleted VRF's interfaces leave it with their addresses, as on IOS."""
+        config = self.device.running
+        if negate:
+            config.blocks.pop(header, None)
+            if header.startswith("vrf definition "):
+                name = header.split()[2]
+                for interface in config.interfaces.values():
+                    if interface.vpn == name:
+                        interface.vpn = None
+                        interface.ipv4.clear()
+                        interface.ipv6.clear()
+            self._touched()
+            return ""
+        block = config.blocks.setdefault(header, vpn.Block(header))
+        self.view, self.path, self.interface, self.section = "block", [block], "", ""
+        self._touched()
+        return ""
+
+    def _block_line(self, lowered: str, command: str) -> str | None:
+        """A line in a block's mode; None when it is a global command (which leaves the block)."""
+        if lowered == "exit-address-family" and len(self.path) > 1:
+            self.path.pop()
+            return ""
+        if lowered == "exit":
+            self.path.pop()
+            if not self.path:
+                self.view = "config"
+            return ""
+        if lowered == "end":
+            self.view, self.path = "exec", []
+            return ""
+        if vpn.ios_subview(self.path, command):
+            header = " ".join(command.split())
+            existing = self.path[-1].sub(header)
+            if existing is None:
+                existing = vpn.Block(header)
+                self.path[-1].children.append(existing)
+            self.path.append(existing)
+            self._touched()
+            return ""
+        words = command.split()
+        negate = words[0].lower() == "no"
+        line = " ".join(words[1:] if negate else words)
+        if not vpn.ios_leaf(self.path, line):
+            self.view, self.path = "config", []
+            return None
+        leaves = self.path[-1].children
+        if negate:
+            leaves[:] = [
+                c for c in leaves if not (isinstance(c, str) and (c == line or c.startswith(line + " ")))
+            ]
+        elif line not in leaves:
+            leaves.append(line)
+        self._touched()
+        return ""
+
+    def _vrf_forwarding(self, interface: TwinInterface, rest: list[str], negate: bool) -> str:
+        """``vrf forwarding X``: the VRF must exist; entering or leaving it removes the interface's
+        addresses, and IOS says so for each family that had one."""
+        name = rest[2] if len(rest) > 2 else ""
+        if not name:
+            return INCOMPLETE
+        if not negate and f"vrf definition {name}" not in self.device.running.blocks:
+            return vpn.IOS_VRF_MISSING.format(name=name)
+        if negate and interface.vpn != name:
+            return ""
+        action = "disabling" if negate else "enabling"
+        said = [
+            vpn.IOS_VRF_CLEARED.format(interface=interface.name, family=family, action=action, name=name)
+            for family, held in (("IPv4", interface.ipv4), ("IPv6", interface.ipv6))
+            if held and interface.vpn != (None if negate else name)
+        ]
+        if interface.vpn != (None if negate else name):
+            interface.ipv4.clear()
+            interface.ipv6.clear()
+        interface.vpn = None if negate else name
+        self._touched()
+        return "\n".join(said)
+
+    def _vrf_ping(self, name: str, target: str) -> str:
+        """``ping vrf X A``: answered when the VRF routes A over an up interface."""
+        if name not in vpn.instances(self.device.running):
+            return f"% VRF {name} does not have a usable source address"
+        try:
+            ipaddress.ip_address(target)
+        except ValueError:
+            return "% Unrecognized host or address, or protocol not running."
+        route = vpn.route_lookup(self.device, name, target)
+        interface = self.device.running.interfaces.get(route.interface) if route is not None else None
+        return render.ios_ping(target, interface is not None and not interface.shutdown)
 
     def _set(self, interface: TwinInterface, attribute: str, value: object) -> str:
         setattr(interface, attribute, value)
@@ -204,6 +316,14 @@ class IosSession(BaseSession):
         }
         if what in shows:
             return shows[what]()
+        if what == "vrf":
+            return vpn.show_vrf(device)
+        if len(words) == 4 and words[0] in ("ip", "ipv6") and words[1:3] == ["route", "vrf"]:
+            name = command.rsplit(maxsplit=1)[-1]
+            if name not in vpn.instances(device.running):
+                return f"% IP routing table {name} does not exist"
+            show = vpn.show_ip_route_vrf if words[0] == "ip" else vpn.show_ipv6_route_vrf
+            return show(device, name)
         if what == "interfaces" or what.startswith("interfaces "):
             name = expand("".join(words[1:]), device.platform) if len(words) > 1 else ""
             if name and name not in device.running.interfaces:

@@ -40,6 +40,28 @@ _SUBVIEWS = {
     ),
     "bgp-vpn": re.compile(r"^address-family (ipv4|ipv6)( unicast)?$"),
 }
+# IOS: blocks from global configuration, their sub-modes, and the lines each takes (anything else leaves
+# the block: IOS takes a global command in a sub-mode).
+IOS_HEADS = (
+    re.compile(r"^vrf definition \S+$"),
+    re.compile(r"^ip access-list (extended|standard) \S+$"),
+    re.compile(r"^ipv6 access-list \S+$"),
+    re.compile(r"^router bgp \d+$"),
+)
+IOS_SUBVIEWS = {
+    "vrf": re.compile(r"^address-family (ipv4|ipv6)( unicast)?$"),
+    "router": re.compile(r"^address-family (ipv4|ipv6|vpnv4|vpnv6)( unicast)?( vrf \S+)?$"),
+}
+IOS_LEAVES = {
+    "vrf": ("description", "rd", "route-target"),
+    "ip": ("permit", "deny", "remark"),
+    "ipv6": ("permit", "deny", "remark", "sequence"),
+    "router": ("bgp", "neighbor", "redistribute", "network", "route-target", "route-target"),
+}
+IOS_VRF_MISSING = "% VRF {name} not configured."
+IOS_VRF_CLEARED = (
+    "% Interface {interface} {family} disabled and address(es) removed due to {action} VRF {name}"
+)
 NO_INSTANCE = "Error: The VPN instance does not exist."
 RD_CHANGED = "Error: The RD cannot be changed. To change it, delete the RD first."
 BOUND_IPV4 = "Info: All IPv4 related configurations on this interface are removed!"
@@ -56,10 +78,16 @@ class Block:
     def copy(self) -> Block:
         return Block(self.header, [c.copy() if isinstance(c, Block) else c for c in self.children])
 
-    def lines(self, depth: int = 0) -> list[str]:
+    def lines(self, depth: int = 0, closing: str = "") -> list[str]:
+        """The block as printed; ``closing``: the line IOS ends a sub-mode with (``exit-address-family``)."""
         out = [" " * depth + self.header]
         for child in self.children:
-            out += child.lines(depth + 1) if isinstance(child, Block) else [" " * (depth + 1) + child]
+            if isinstance(child, Block):
+                out += child.lines(depth + 1, closing)
+                if closing:
+                    out.append(" " * (depth + 1) + closing)
+            else:
+                out.append(" " * (depth + 1) + child)
         return out
 
     def sub(self, header: str) -> Block | None:
@@ -76,6 +104,39 @@ def block_header(text: str) -> str | None:
     if any(pattern.match(lowered) for pattern in _HEADS):
         return line if lowered.startswith("ip vpn-instance") else lowered
     return None
+
+
+def ios_block_header(text: str) -> str | None:
+    """The header when ``text`` opens a block from IOS global configuration (``vrf definition X``…)."""
+    line = " ".join(text.split())
+    return line if any(pattern.match(line.lower()) for pattern in IOS_HEADS) else None
+
+
+def ios_subview(path: list[Block], text: str) -> bool:
+    """``text`` opens a sub-mode (an address family) inside the IOS block at the top of ``path``."""
+    pattern = IOS_SUBVIEWS.get(path[0].header.split()[0]) if len(path) == 1 else None
+    return pattern is not None and pattern.match(" ".join(text.split()).lower()) is not None
+
+
+def ios_leaf(path: list[Block], text: str) -> bool:
+    """``text`` is a line the IOS block (or its sub-mode) at ``path`` takes."""
+    words = [w.lower() for w in text.split()]
+    if words[:1] and words[0].isdigit():  # a sequence-numbered ACL entry
+        words = words[1:]
+    return bool(words) and words[0] in IOS_LEAVES.get(path[0].header.split()[0], ())
+
+
+def ios_prompt(path: list[Block]) -> str:
+    """The mode in the prompt: ``(config-vrf)``, ``(config-vrf-af)``, ``(config-ext-nacl)``…"""
+    head = path[0].header.split()
+    base = {"vrf": "config-vrf", "router": "config-router"}.get(head[0])
+    if base is None:
+        base = (
+            "config-ipv6-acl"
+            if head[0] == "ipv6"
+            else f"config-{'ext' if head[2] == 'extended' else 'std'}-nacl"
+        )
+    return f"({base}{'-af' if len(path) > 1 else ''})"
 
 
 def _context(path: list[Block]) -> str:
@@ -131,6 +192,9 @@ def instances(config: TwinConfig) -> dict[str, Instance]:
     out = {}
     for header, block in config.blocks.items():
         words = header.split()
+        if words[:2] == ["vrf", "definition"]:
+            out[words[2]] = _ios_instance(words[2], block)
+            continue
         if words[:2] != ["ip", "vpn-instance"]:
             continue
         rd: dict[int, str] = {}
@@ -144,6 +208,30 @@ def instances(config: TwinConfig) -> dict[str, Instance]:
                 _targets([child], (4, 6), rd, exports, imports)
         out[words[2]] = Instance(words[2], rd, exports, imports)
     return out
+
+
+def _ios_instance(name: str, block: Block) -> Instance:
+    """``vrf definition X``: its ``rd`` for every family it opens, ``route-target`` per address family."""
+    rd_line = next(
+        (c.split()[1] for c in block.leaves() if c.startswith("rd ") and len(c.split()) == 2), None
+    )
+    rd: dict[int, str] = {}
+    exports: dict[int, set[str]] = {4: set(), 6: set()}
+    imports: dict[int, set[str]] = {4: set(), 6: set()}
+    for child in block.children:
+        if not isinstance(child, Block):
+            continue
+        family = 6 if "ipv6" in child.header else 4
+        if rd_line is not None:
+            rd[family] = rd_line
+        for line in child.leaves():
+            words = line.split()
+            if words[0] == "route-target" and len(words) == 3:
+                if words[1] in ("export", "both"):
+                    exports[family].add(words[2])
+                if words[1] in ("import", "both"):
+                    imports[family].add(words[2])
+    return Instance(name, rd, exports, imports)
 
 
 def _targets(
@@ -195,11 +283,15 @@ def _local(device: TwinDevice, name: str, family: int) -> list[Route]:
         for address in interface.ipv4 if family == 4 else interface.ipv6:
             net = ipaddress.ip_interface(address)
             out.append(Route(net.network, str(net.ip).upper(), "Direct", interface.name))
-    keyword = ("ip" if family == 4 else "ipv6") + " route-static vpn-instance " + name + " "
+    ios = device.spec.family == "ios"
+    keyword = ("ip" if family == 4 else "ipv6") + (" route vrf " if ios else " route-static vpn-instance ")
+    keyword += name + " "
     for line in device.running.statics:
         if not line.startswith(keyword):
             continue
         words = line[len(keyword) :].split()
+        if "/" in words[0]:  # IOS IPv6: ``PREFIX/LEN HOP``
+            words = [*words[0].split("/"), *words[1:]]
         length = (
             words[1]
             if family == 6 or words[1].isdigit()
@@ -212,13 +304,17 @@ def _local(device: TwinDevice, name: str, family: int) -> list[Route]:
 
 
 def _bgp_peers(config: TwinConfig, family: int) -> set[str]:
-    block = next((b for h, b in config.blocks.items() if h.startswith("bgp ")), None)
+    """Who this configuration's BGP gives VPNv4/VPNv6 routes (VRP, Comware ``peer X enable``; IOS
+    ``neighbor X activate``)."""
+    block = next((b for h, b in config.blocks.items() if h.startswith(("bgp ", "router bgp "))), None)
     if block is None:
         return set()
     out: set[str] = set()
     for child in block.children:
         if isinstance(child, Block) and child.header.split()[-1] == ("vpnv4" if family == 4 else "vpnv6"):
-            out |= {line.split()[1].lower() for line in child.leaves() if line.endswith(" enable")}
+            out |= {
+                line.split()[1].lower() for line in child.leaves() if line.endswith((" enable", " activate"))
+            }
     return out
 
 
@@ -351,6 +447,94 @@ def display_routes_comware(device: TwinDevice, name: str) -> str:
         interface = abbreviate(route.interface, device.platform)
         out.append(f"{route.prefix!s:<19}{protocol:<8}{preference:<4}{0:<12}{route.next_hop:<16}{interface}")
     return "\n".join(out)
+
+
+def show_vrf(device: TwinDevice) -> str:
+    """IOS ``show vrf``: name, default RD, the protocols it opens and its interfaces (one per line)."""
+    out = ["  Name                             Default RD            Protocols   Interfaces"]
+    for instance in instances(device.running).values():
+        protocols = ",".join(f"ipv{f}" for f in (4, 6) if f in instance.rd) or ""
+        rd = instance.rd.get(4, instance.rd.get(6, "<not set>"))
+        bound = [
+            abbreviate(i.name, device.platform)
+            for i in device.running.interfaces.values()
+            if i.vpn == instance.name
+        ]
+        first = bound[0] if bound else ""
+        out.append(f"  {instance.name:<33}{rd:<22}{protocols:<12}{first}".rstrip())
+        out += [f"{'':<69}{name}" for name in bound[1:]]
+    return "\n".join(out)
+
+
+IOS_CODES = """Codes: L - local, C - connected, S - static, R - RIP, M - mobile, B - BGP
+       D - EIGRP, EX - EIGRP external, O - OSPF, IA - OSPF inter area
+       N1 - OSPF NSSA external type 1, N2 - OSPF NSSA external type 2
+       E1 - OSPF external type 1, E2 - OSPF external type 2
+       i - IS-IS, su - IS-IS summary, L1 - IS-IS level-1, L2 - IS-IS level-2
+       ia - IS-IS inter area, * - candidate default, U - per-user static route
+       o - ODR, P - periodic downloaded static route, H - NHRP, l - LISP
+       a - application route
+       + - replicated route, % - next hop override, p - overrides from PfR"""
+
+
+def show_ip_route_vrf(device: TwinDevice, name: str) -> str:
+    """IOS ``show ip route vrf X``: connected networks with their local /32, static and BGP routes, under
+    their classful network's ``is (variably) subnetted`` line."""
+    rows: list[tuple[ipaddress.IPv4Network, str]] = []
+    for route in routes(device, name, 4):
+        prefix = ipaddress.IPv4Network(route.prefix)
+        if route.protocol == "Direct":
+            rows.append((prefix, f"C        {prefix} is directly connected, {route.interface}"))
+            local = ipaddress.IPv4Network(f"{route.next_hop}/32")
+            rows.append((local, f"L        {local} is directly connected, {route.interface}"))
+        elif route.protocol == "Static":
+            rows.append((prefix, f"S        {prefix} [1/0] via {route.next_hop}"))
+        else:
+            rows.append((prefix, f"B        {prefix} [200/0] via {route.next_hop}, 00:12:07"))
+    out = [f"Routing Table: {name}", IOS_CODES, "", "Gateway of last resort is not set", ""]
+    groups: dict[ipaddress.IPv4Network, list[tuple[ipaddress.IPv4Network, str]]] = {}
+    for prefix, line in rows:
+        groups.setdefault(_classful(prefix), []).append((prefix, line))
+    for network, members in sorted(groups.items()):
+        masks = {p.prefixlen for p, _ in members}
+        if len(masks) > 1:
+            out.append(f"      {network} is variably subnetted, {len(members)} subnets, {len(masks)} masks")
+        else:
+            out.append(
+                f"      {network.network_address}/{network.prefixlen} is subnetted, {len(members)} subnets"
+            )
+        out += [line for _, line in sorted(members)]
+    return "\n".join(out)
+
+
+def show_ipv6_route_vrf(device: TwinDevice, name: str) -> str:
+    """IOS ``show ipv6 route vrf X``: each route on two lines, connected networks with their local /128."""
+    entries: list[tuple[str, str]] = []
+    for route in routes(device, name, 6):
+        prefix = f"{str(route.prefix.network_address).upper()}/{route.prefix.prefixlen}"
+        if route.protocol == "Direct":
+            entries.append((f"C   {prefix} [0/0]", f"     via {route.interface}, directly connected"))
+            entries.append((f"L   {route.next_hop}/128 [0/0]", f"     via {route.interface}, receive"))
+        elif route.protocol == "Static":
+            entries.append((f"S   {prefix} [1/0]", f"     via {route.next_hop}"))
+        else:
+            entries.append((f"B   {prefix} [200/0]", f"     via {route.next_hop}"))
+    out = [
+        f"IPv6 Routing Table - {name} - {len(entries)} entries",
+        "Codes: C - Connected, L - Local, S - Static, U - Per-user Static route",
+        "       B - BGP, R - RIP, H - NHRP, I1 - ISIS L1, I2 - ISIS L2",
+        "       IA - ISIS interarea, IS - ISIS summary, D - EIGRP, EX - EIGRP external",
+        "       O - OSPF Intra, OI - OSPF Inter, OE1 - OSPF ext 1, OE2 - OSPF ext 2",
+        "       ON1 - OSPF NSSA ext 1, ON2 - OSPF NSSA ext 2, la - LISP alt",
+        "       lr - LISP site-registrations, ld - LISP dyn-eid, a - Application",
+    ]
+    return "\n".join(out + [line for entry in entries for line in entry])
+
+
+def _classful(prefix: ipaddress.IPv4Network) -> ipaddress.IPv4Network:
+    first = int(prefix.network_address) >> 24
+    length = 8 if first < 128 else 16 if first < 192 else 24
+    return ipaddress.IPv4Network(f"{prefix.network_address}/{length}", strict=False)
 
 
 def display_routes(device: TwinDevice, name: str, family: int) -> str:

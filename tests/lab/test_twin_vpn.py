@@ -175,34 +175,48 @@ def test_verify_reads_the_twin_back_and_finds_a_planted_import(twin: Twin, conte
 # --- a Comware 7 PE: its own layouts ---------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def comware(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Twin, Context]]:
-    """SW-CQ-CORE-01 as an MSR3660 on Comware 7, configured with its zones by the Comware driver."""
+def _as_platform(
+    tmp_path_factory: pytest.TempPathFactory, platform: str, model: str
+) -> Iterator[tuple[Twin, Context]]:
+    """SW-CQ-CORE-01 on another platform, configured with its zones by that platform's driver."""
     import shutil  # noqa: PLC0415
 
-    inventory = tmp_path_factory.mktemp("comware") / "shanwei"
+    inventory = tmp_path_factory.mktemp(platform) / "shanwei"
     shutil.copytree(SHANWEI, inventory)
     devices = inventory / "devices.yaml"
     text = devices.read_text(encoding="utf-8")
     head = "  - hostname: SW-CQ-CORE-01\n"
     start = text.index(head)
     block = text[start : text.index("  - hostname:", start + len(head))]
-    changed = block.replace("platform: huawei_vrp8", "platform: h3c_comware7")
-    changed = changed.replace(block.split("model: ")[1].split("\n")[0], "MSR3660")
+    changed = block.replace("platform: huawei_vrp8", f"platform: {platform}")
+    changed = changed.replace(block.split("model: ")[1].split("\n")[0], model)
     devices.write_text(text.replace(block, changed), encoding="utf-8")
     context = load_context(inventory)
     lab = Twin(context, HOSTS)
     try:
-        driver = lab.open(lab.targets["SW-CQ-CORE-01"])
-        try:
-            intent = render_intent(context.intents.build("SW-CQ-CORE-01"))
-            driver.load_candidate(intent + render_vpn(context.vpns.build("SW-CQ-CORE-01")), replace=False)
-            driver.commit(None)
-        finally:
-            driver.close()
+        for hostname in ("SW-CQ-CORE-01", "SW-CORE-01"):  # SW-CORE-01: its VPNv4/VPNv6 peer, on VRP8
+            driver = lab.open(lab.targets[hostname])
+            try:
+                intent = render_intent(context.intents.build(hostname))
+                driver.load_candidate(intent + render_vpn(context.vpns.build(hostname)), replace=False)
+                driver.commit(None)
+            finally:
+                driver.close()
         yield lab, context
     finally:
         lab.close()
+
+
+@pytest.fixture(scope="module")
+def comware(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Twin, Context]]:
+    """SW-CQ-CORE-01 as an MSR3660 on Comware 7."""
+    yield from _as_platform(tmp_path_factory, "h3c_comware7", "MSR3660")
+
+
+@pytest.fixture(scope="module")
+def ios(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Twin, Context]]:
+    """SW-CQ-CORE-01 as an ISR4331 on IOS."""
+    yield from _as_platform(tmp_path_factory, "cisco_ios", "ISR4331")
 
 
 def test_comware_display_ip_vpn_instance_parses_as_the_real_one(comware: tuple[Twin, Context]) -> None:
@@ -243,3 +257,65 @@ def test_comware_vpn_routing_table_parses_as_the_real_one(comware: tuple[Twin, C
     assert accesses and accesses <= networks
     assert {r["protocol"] for r in rows} <= {"Direct", "Static", "BGP"}
     assert f"Destinations : {len(rows)}" in text
+
+
+# --- an IOS PE: vrf definition, its errors and its displays ----------------------------------------------
+
+
+def test_ios_show_vrf_parses_as_the_real_one(ios: tuple[Twin, Context]) -> None:
+    lab, context = ios
+    (text,) = _cli(lab, "SW-CQ-CORE-01", "show vrf")
+    rows = parse_output(platform="cisco_ios", command="show vrf", data=text)
+    accesses = {
+        v.name: [f"Gi{a.name.removeprefix('GigabitEthernet')}" for pe in v.pes if pe.device == "SW-CQ-CORE-01"
+                 for a in pe.interfaces]
+        for v in context.inventory.vpn_instances
+    }  # fmt: skip
+    assert {r["name"]: (r["default_rd"], r["protocols"], r["interfaces"]) for r in rows} == {
+        v.name: (v.rd, "ipv4,ipv6", accesses[v.name]) for v in context.inventory.vpn_instances
+    }
+
+
+def test_ios_vrf_routing_table_parses_as_the_real_one(ios: tuple[Twin, Context]) -> None:
+    lab, context = ios
+    vpn = next(v for v in context.inventory.vpn_instances if v.name == "sw-gaj-pn1")
+    (text,) = _cli(lab, "SW-CQ-CORE-01", f"show ip route vrf {vpn.name}")
+    rows = parse_output(platform="cisco_ios", command="show ip route", data=text)
+    read = {(r["protocol"], f"{r['network']}/{r['prefix_length']}") for r in rows}
+    accesses = {str(a.ipv4.network) for pe in vpn.pes if pe.device == "SW-CQ-CORE-01" for a in pe.interfaces}
+    assert {("C", a) for a in accesses} <= read
+    assert {
+        ("L", f"{a.ipv4.ip}/32") for pe in vpn.pes if pe.device == "SW-CQ-CORE-01" for a in pe.interfaces
+    } <= read
+    # what SW-CORE-01 (VRP8) exports into the instance arrives over BGP
+    assert any(protocol == "B" for protocol, _ in read)
+    (v6,) = _cli(lab, "SW-CQ-CORE-01", f"show ipv6 route vrf {vpn.name}")
+    assert v6.startswith(f"IPv6 Routing Table - {vpn.name} - ")
+    (ping,) = _cli(lab, "SW-CQ-CORE-01", f"ping vrf {vpn.name} 192.0.2.254")
+    assert "Success rate is 100 percent" in ping
+
+
+def test_ios_vrf_forwarding_clears_the_interface_and_mistakes_get_ios_errors(
+    ios: tuple[Twin, Context],
+) -> None:
+    lab, _ = ios
+    driver = lab.open(lab.targets["SW-CQ-CORE-01"])
+    try:
+        session, name = driver.device, "Loopback900"
+
+        def typed(*lines: str) -> str:
+            return str(session.send_config_set(list(lines), cmd_verify=False))
+
+        out = typed(f"interface {name}", "ip address 192.0.2.1 255.255.255.255", "vrf forwarding nosuch")
+        assert "% VRF nosuch not configured." in out
+        out = typed("vrf definition t1", "rd 65010:901", "address-family ipv4", "exit-address-family",
+                    f"interface {name}", "vrf forwarding t1")  # fmt: skip
+        assert f"% Interface {name} IPv4 disabled and address(es) removed due to enabling VRF t1" in out
+        running = driver.running_config()
+        block = running[running.index(f"interface {name}") :].split("!")[0]
+        assert " vrf forwarding t1" in block and " ip address 192.0.2.1" not in block, block
+        assert "vrf definition t1\n rd 65010:901\n address-family ipv4\n exit-address-family" in running
+        typed("no vrf definition t1", f"no interface {name}")
+        assert "vrf definition t1" not in driver.running_config()
+    finally:
+        driver.close()
