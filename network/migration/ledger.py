@@ -1,5 +1,8 @@
 """The migration ledger: one record per system, an append-only event log with evidence, run leases.
 
+Every event is chained to its predecessor by SM3 and the chain's head can be signed with SM2
+(:mod:`network.migration.chain`): an edited, deleted, inserted or reordered event is found and named.
+
 SQLite in WAL mode with ``synchronous=FULL``: a committed event survives kill -9 and power loss, and
 readers (the exporter, ``egov migrate status``) never block the operator writing. Every change is
 one ``BEGIN IMMEDIATE`` transaction that re-reads the state it changes, so two operators at once
@@ -29,11 +32,20 @@ from pathlib import Path
 from typing import Any
 
 from network.inventory.model import Classification, Strategy, System, Target
+from network.migration import sm2
+from network.migration.chain import (
+    CONTENT_COLUMNS,
+    GENESIS,
+    ChainReport,
+    chain_hash,
+    checkpoint_message,
+    verify_chain,
+)
 from network.migration.integrity import canonical_json
 from network.migration.lifecycle import State, TransitionRefused, check_transition
 from network.state import StateFileError, connect
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the SM3 chain (events.prev, events.chain) and signed checkpoints
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -45,7 +57,7 @@ CREATE TABLE IF NOT EXISTS systems (
 CREATE TABLE IF NOT EXISTS events (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, system TEXT NOT NULL, at REAL NOT NULL, actor TEXT NOT NULL,
     kind TEXT NOT NULL, step TEXT, from_state TEXT, to_state TEXT, result TEXT, detail TEXT,
-    evidence TEXT, evidence_sha256 TEXT, run TEXT
+    evidence TEXT, evidence_sha256 TEXT, run TEXT, prev TEXT, chain TEXT
 );
 CREATE INDEX IF NOT EXISTS events_by_system ON events (system, seq);
 CREATE TABLE IF NOT EXISTS leases (
@@ -56,7 +68,16 @@ CREATE TRIGGER IF NOT EXISTS events_append_only_update BEFORE UPDATE ON events
 BEGIN SELECT RAISE(ABORT, 'the migration event log is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS events_append_only_delete BEFORE DELETE ON events
 BEGIN SELECT RAISE(ABORT, 'the migration event log is append-only'); END;
+CREATE TABLE IF NOT EXISTS checkpoints (
+    seq INTEGER PRIMARY KEY, chain TEXT NOT NULL, at REAL NOT NULL, actor TEXT NOT NULL,
+    public_key TEXT NOT NULL, signature TEXT NOT NULL
+);
+CREATE TRIGGER IF NOT EXISTS checkpoints_append_only_update BEFORE UPDATE ON checkpoints
+BEGIN SELECT RAISE(ABORT, 'the ledger checkpoints are append-only'); END;
+CREATE TRIGGER IF NOT EXISTS checkpoints_append_only_delete BEFORE DELETE ON checkpoints
+BEGIN SELECT RAISE(ABORT, 'the ledger checkpoints are append-only'); END;
 """
+_CHAIN_V1 = ("ALTER TABLE events ADD COLUMN prev TEXT", "ALTER TABLE events ADD COLUMN chain TEXT")
 
 TRANSITION, STEP, NOTE, LEASE, PLAYBOOK = "transition", "step", "note", "lease", "playbook"
 
@@ -180,6 +201,12 @@ class Ledger:
                 "check the file; the ledger is never rewritten, so keep a copy before any repair",
             ) from None
         try:
+            old = self._db.execute("SELECT name FROM sqlite_master WHERE name = 'meta'").fetchone()
+            version = (
+                self._db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone() if old else None
+            )
+            if version is not None and int(version[0]) == 1:
+                _chain_v1(self._db)
             self._db.executescript(_SCHEMA)
             self._db.execute(
                 "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', ?)", (str(SCHEMA_VERSION),)
@@ -432,12 +459,41 @@ class Ledger:
             draft.result,
             draft.detail,
         )
-        cursor = db.execute(
-            "INSERT INTO events (system, at, actor, kind, step, from_state, to_state, result, detail, "
-            "evidence, evidence_sha256, run) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (*values, text, digest, draft.run),
+        last = db.execute("SELECT seq, chain FROM events ORDER BY seq DESC LIMIT 1").fetchone()
+        seq, prev = (int(last[0]) + 1, str(last[1])) if last else (1, GENESIS)
+        chain = chain_hash(prev, (*values, text, digest, draft.run))
+        db.execute(
+            "INSERT INTO events (seq, system, at, actor, kind, step, from_state, to_state, result, detail, "
+            "evidence, evidence_sha256, run, prev, chain) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (seq, *values, text, digest, draft.run, prev, chain),
         )
-        return Event(int(cursor.lastrowid or 0), *values, draft.evidence, digest, draft.run)
+        return Event(seq, *values, draft.evidence, digest, draft.run)
+
+    # --- the chain -----------------------------------------------------------------------------
+
+    def checkpoint(self, private_key: Path) -> tuple[int, str]:
+        """Sign the chain's head with SM2 (the key a file the operator holds); (its seq, its chain)."""
+        with self._transaction() as db:
+            last = db.execute("SELECT seq, chain FROM events ORDER BY seq DESC LIMIT 1").fetchone()
+            if last is None:
+                raise LedgerError(f"{self.path}: no events to sign", "sign after the first migration step")
+            seq, chain = int(last[0]), str(last[1])
+            done = db.execute("SELECT 1 FROM checkpoints WHERE seq = ?", (seq,)).fetchone()
+            if done is None:
+                at = time.time()
+                signature = sm2.sign(checkpoint_message(seq, chain, at), private_key)
+                db.execute(
+                    "INSERT INTO checkpoints (seq, chain, at, actor, public_key, signature) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    (seq, chain, at, self.actor, sm2.public_key(private_key), signature.hex()),
+                )
+        return seq, chain
+
+    def verify_chain(self, public_pem: str | None = None) -> ChainReport:
+        """Every event and checkpoint checked (:func:`network.migration.chain.verify_chain`)."""
+        with self._lock:
+            return verify_chain(self._db, public_pem)
 
 
 @dataclass(frozen=True)
@@ -465,6 +521,28 @@ _EVENT_COLUMNS = (
     "seq, system, at, actor, kind, step, from_state, to_state, result, detail, evidence, evidence_sha256, run"
 )
 _LEASE_COLUMNS = "system, run, pid, started, host, actor, since"
+
+
+def _chain_v1(db: sqlite3.Connection) -> None:
+    """A schema-1 ledger gains the chain: its events, as they are when this egov first opens it, are
+    chained in sequence (the append-only triggers are lifted for that one transaction, then put back).
+    What happened to them before cannot be proven; what happens after can."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        for statement in _CHAIN_V1:
+            db.execute(statement)
+        db.execute("DROP TRIGGER IF EXISTS events_append_only_update")
+        prev = GENESIS
+        for row in db.execute(f"SELECT {CONTENT_COLUMNS} FROM events ORDER BY seq").fetchall():
+            chain = chain_hash(prev, tuple(row[1:]))
+            db.execute("UPDATE events SET prev = ?, chain = ? WHERE seq = ?", (prev, chain, row[0]))
+            prev = chain
+        db.execute("UPDATE meta SET value = '2' WHERE key = 'schema'")
+        db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('chained_from', ?)", (str(time.time()),))
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
 
 
 def _record(row: tuple[Any, ...]) -> SystemRecord:
