@@ -247,8 +247,18 @@ class ProgrammeCollector(Collector):
                 "egov_migration_wave_on_cloud",
                 "egov_cloud_node_ready",
                 "egov_milestone_progress_ratio",
+                "egov_migration_ledger_events",
+                "egov_migration_ledger_chain_findings",
+                "egov_migration_ledger_signed_events",
+                "egov_migration_ledger_chain_anchored",
             ]
         )
+        chain = progress.snapshot.chain
+        if chain is not None:
+            out["egov_migration_ledger_events"].add_metric([], chain.events)
+            out["egov_migration_ledger_chain_findings"].add_metric([], chain.findings)
+            out["egov_migration_ledger_signed_events"].add_metric([], chain.signed)
+            out["egov_migration_ledger_chain_anchored"].add_metric([], 1 if chain.anchored else 0)
         counts = {(d.id, s.value): 0 for d in loaded.inventory.departments for s in State}
         state_of = {}
         for system in loaded.inventory.systems:

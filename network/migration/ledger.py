@@ -221,7 +221,8 @@ class Ledger:
             raise LedgerError(
                 f"{path}: ledger schema {version}; this egov reads {SCHEMA_VERSION}", "upgrade egov"
             )
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # re-entered by the writes inside bulk()
+        self._bulk = False
 
     def close(self) -> None:
         """Close the file."""
@@ -237,6 +238,9 @@ class Ledger:
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         with self._lock:
+            if self._bulk:  # inside bulk(): one transaction holds them all
+                yield self._db
+                return
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 yield self._db
@@ -244,6 +248,21 @@ class Ledger:
                 self._db.execute("ROLLBACK")
                 raise
             self._db.execute("COMMIT")
+
+    @contextmanager
+    def bulk(self) -> Iterator[None]:
+        """Many writes as one transaction (an import, a benchmark): all of them or none."""
+        with self._transaction():
+            self._bulk = True
+            try:
+                yield
+            finally:
+                self._bulk = False
+
+    def count(self) -> int:
+        """How many events the log holds."""
+        with self._lock:
+            return int(self._db.execute("SELECT count(*) FROM events").fetchone()[0])
 
     # --- the systems ---------------------------------------------------------------------------
 

@@ -12,6 +12,8 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from network.migration import sm2
+from network.migration.chain import verify_chain
 from network.migration.lifecycle import State
 from network.programme.measured import MeasureError, ServicesMeasure, read_measure
 from network.state import JOURNAL_FILE, LEDGER_FILE, SERVICES_FILE
@@ -34,6 +36,21 @@ class Snapshot:
     systems: dict[str, State] = field(default_factory=dict)
     problems: dict[str, str] = field(default_factory=dict)
     services: ServicesMeasure | None = None
+    chain: ChainState | None = None  # the ledger's chain, verified (None: no ledger)
+
+
+@dataclass(frozen=True)
+class ChainState:
+    """The migration ledger's SM3 chain as last verified: events, findings, what the last checkpoint
+    covers, and whether the checkpoints were checked with the operator's key (EGOV_LEDGER_SM2_PUBLIC_KEY)."""
+
+    events: int
+    findings: int
+    signed: int  # the sequence number of the last checkpoint (0: none)
+    anchored: bool
+
+
+_CHAINS: dict[tuple[str, tuple[int, ...]], ChainState] = {}  # verified once per content of the files
 
 
 def _open(path: Path) -> sqlite3.Connection:
@@ -66,13 +83,35 @@ def _journal(path: Path) -> tuple[dict[str, str], frozenset[str], frozenset[tupl
     return devices, onboarded, merged
 
 
-def _ledger(path: Path) -> dict[str, State]:
+def _ledger(path: Path) -> tuple[dict[str, State], ChainState | None]:
     conn = _open(path)
     try:
         rows = conn.execute("SELECT id, state FROM systems").fetchall()
+        chain = _chain(conn, path)
     finally:
         conn.close()
-    return {str(system): State(state) for system, state in rows}
+    return {str(system): State(state) for system, state in rows}, chain
+
+
+def _chain(conn: sqlite3.Connection, path: Path) -> ChainState | None:
+    """The chain verified, again only when the ledger's files changed since (a scrape is frequent)."""
+    stamp = tuple(
+        n
+        for f in (path, path.with_name(path.name + "-wal"))
+        if f.exists()
+        for n in (f.stat().st_mtime_ns, f.stat().st_size)
+    )
+    key = (str(path), stamp)
+    if key not in _CHAINS:
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(events)")}
+        if "chain" not in columns:
+            return None  # a schema-1 ledger, chained when egov next writes it
+        public = sm2.key_file(sm2.PUBLIC_KEY_VARIABLE)
+        report = verify_chain(conn, public.read_text(encoding="ascii") if public is not None else None)
+        signed = conn.execute("SELECT coalesce(max(seq), 0) FROM checkpoints").fetchone()[0]
+        _CHAINS.clear()
+        _CHAINS[key] = ChainState(report.events, len(report.findings), int(signed), report.anchored)
+    return _CHAINS[key]
 
 
 def read_snapshot(state_dir: Path) -> Snapshot:
@@ -88,14 +127,15 @@ def read_snapshot(state_dir: Path) -> Snapshot:
             devices, onboarded, merged = _journal(journal)
         except (sqlite3.Error, ValueError) as problem:
             problems[JOURNAL_FILE] = str(problem)
+    chain = None
     if ledger.exists():
         try:
-            systems = _ledger(ledger)
-        except (sqlite3.Error, ValueError) as problem:
+            systems, chain = _ledger(ledger)
+        except (sqlite3.Error, ValueError, OSError, sm2.Sm2Error) as problem:
             problems[LEDGER_FILE] = str(problem)
     services = None
     try:
         services = read_measure(state_dir)
     except MeasureError as problem:
         problems[SERVICES_FILE] = str(problem)
-    return Snapshot(devices, onboarded, merged, systems, problems, services)
+    return Snapshot(devices, onboarded, merged, systems, problems, services, chain)

@@ -415,3 +415,23 @@ def test_metrics_and_probes_are_served_by_client_pythons_wsgi_app(
         server.shutdown()
         server.server_close()
         prober.close()
+
+
+def test_the_ledgers_chain_is_exported_and_an_edit_shows(source: InventorySource) -> None:
+    import sqlite3  # noqa: PLC0415
+
+    state = source.state_dir
+    system = next(s for s in INVENTORY.systems if s.migration.target.value == "cloud" and s.migration.wave)
+    with Ledger(state / "migration.sqlite") as ledger:
+        ledger.sync(INVENTORY.systems)
+        ledger.transition(system.id, State.ASSESSED)
+        events = ledger.count()
+    registry = _registry(ProgrammeCollector(source))
+    assert registry.get_sample_value("egov_migration_ledger_events") == events
+    assert registry.get_sample_value("egov_migration_ledger_chain_findings") == 0
+    assert registry.get_sample_value("egov_migration_ledger_signed_events") == 0
+    db = sqlite3.connect(state / "migration.sqlite")  # someone edits the file behind the ledger's back
+    db.executescript("DROP TRIGGER events_append_only_update; UPDATE events SET detail = 'x' WHERE seq = 1;")
+    db.commit()
+    db.close()
+    assert _registry(ProgrammeCollector(source)).get_sample_value("egov_migration_ledger_chain_findings") == 1
