@@ -436,23 +436,67 @@ def checkpoint_command(inventory: InventoryDir, state: StateOption = None) -> No
     plain(f"checkpoint at event {seq}: chain {chain[:16]}… signed with SM2 ({path})")
 
 
+@app.command("export-evidence")
+def export_evidence_command(
+    inventory: InventoryDir,
+    system: Annotated[str, typer.Argument(help="the system's id", show_default=False)],
+    out: Annotated[Path, typer.Option("--out", help="the directory to write the bundle to")],
+    state: StateOption = None,
+) -> None:
+    """A system's evidence bundle for the security assessment (its events and evidence, the chain's
+    values, the signed checkpoints, a manifest of SHA-256 and SM3 digests): check it offline with
+    ``egov migrate verify-ledger INVENTORY --bundle DIR``."""
+    from network.migration.context import (  # noqa: PLC0415
+        MigrationContextError,
+        find_system,
+        ledger_file,
+        load_valid_inventory,
+    )
+
+    try:
+        find_system(load_valid_inventory(inventory), system)
+    except MigrationContextError as problem:
+        raise _fail(problem) from None
+    path = ledger_file(inventory, state)
+    if not path.exists():
+        error(f"{path}: no ledger yet", f"nothing was migrated from {inventory}")
+        raise typer.Exit(EXIT_USAGE)
+    if out.exists() and any(out.iterdir()):
+        error(f"{out}: not empty", "give a new directory: a bundle is never written over another")
+        raise typer.Exit(EXIT_USAGE)
+    with _ledger(path, scratch=True) as ledger:
+        manifest = ledger.export_bundle(system, out)
+    plain(f"{system} ({manifest['state']}): evidence bundle in {out}")
+
+
+BundleOption = Annotated[
+    Path | None,
+    typer.Option("--bundle", help="check an evidence bundle (egov migrate export-evidence) instead"),
+]
+
+
 @app.command("verify-ledger")
 def verify_ledger_command(
     inventory: InventoryDir,
     ledger_path: LedgerOption = None,
+    bundle: BundleOption = None,
     public_key: PublicKeyOption = None,
     output_format: FormatOption = "table",
     state: StateOption = None,
 ) -> None:
-    """Check the ledger's SM3 chain and SM2 checkpoints: every edited, deleted, inserted or reordered
-    event is named. Exit 0 intact, 1 tampered, 2 unusable input."""
+    """Check the ledger's SM3 chain and SM2 checkpoints (or an evidence bundle's): every edited,
+    deleted, inserted or reordered event is named. Exit 0 intact, 1 tampered, 2 unusable input."""
     from network.migration import sm2  # noqa: PLC0415
+    from network.migration.chain import verify_bundle  # noqa: PLC0415
     from network.migration.context import ledger_file  # noqa: PLC0415
 
     _format(output_format)
-    path = ledger_path or ledger_file(inventory, state)
-    if not path.exists():
-        error(f"{path}: no such ledger", "give --ledger FILE, or migrate something first")
+    path = bundle or ledger_path or ledger_file(inventory, state)
+    if not path.exists() or (bundle is not None and not (bundle / "manifest.json").is_file()):
+        error(
+            f"{path}: no such ledger or bundle",
+            "give --ledger FILE or --bundle DIR, or migrate something first",
+        )
         raise typer.Exit(EXIT_USAGE)
     try:
         key_path = public_key or sm2.key_file(sm2.PUBLIC_KEY_VARIABLE)
@@ -460,8 +504,15 @@ def verify_ledger_command(
     except (OSError, UnicodeDecodeError, sm2.Sm2Error) as problem:
         error(f"the public key: {problem}", "give --public-key PEM (openssl pkey -in KEY -pubout)")
         raise typer.Exit(EXIT_USAGE) from None
-    with _ledger(path, scratch=True) as ledger:
-        report = ledger.verify_chain(pem)
+    if bundle is not None:
+        try:
+            report = verify_bundle(bundle, pem)
+        except (OSError, ValueError, KeyError, TypeError) as problem:
+            error(f"{bundle}: not a readable evidence bundle ({problem})", "export it again")
+            raise typer.Exit(EXIT_USAGE) from None
+    else:
+        with _ledger(path, scratch=True) as ledger:
+            report = ledger.verify_chain(pem)
     if output_format == "json":
         document = {
             "ledger": str(path), "events": report.events, "checkpoints": report.checkpoints,

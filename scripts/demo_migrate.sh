@@ -45,3 +45,24 @@ print(f"   the evidence is recorded with its SHA-256 {event['evidence_sha256']}"
 PY
 echo "-- the service name now points to the target:"
 grep "$SYSTEM" systems-lab/names.hosts | sed 's/^/   /'
+echo
+echo "-- the ledger's chain: its head signed with SM2 (the key a file EGOV_LEDGER_SM2_KEY names), then checked"
+openssl genpkey -algorithm SM2 -out ledger-sm2.pem 2>/dev/null
+openssl pkey -in ledger-sm2.pem -pubout -out ledger-sm2.pub.pem
+EGOV_LEDGER_SM2_KEY=$PWD/ledger-sm2.pem "$BIN/egov" migrate checkpoint shanwei
+"$BIN/egov" migrate verify-ledger shanwei --public-key ledger-sm2.pub.pem
+"$BIN/egov" migrate export-evidence shanwei "$SYSTEM" --out "evidence-$SYSTEM"
+"$BIN/egov" migrate verify-ledger shanwei --bundle "evidence-$SYSTEM" --public-key ledger-sm2.pub.pem
+echo "-- someone edits a copy of the ledger (the append-only triggers dropped first): it is caught and named"
+cp shanwei.state/migration.sqlite tampered.sqlite
+"$BIN/python" - <<'PY'
+import sqlite3
+db = sqlite3.connect("tampered.sqlite")
+seq = db.execute("SELECT seq FROM events WHERE to_state = 'verified'").fetchone()[0]
+db.executescript(f"DROP TRIGGER events_append_only_update; UPDATE events SET result = 'ok', detail = 'all fine' WHERE seq = {seq - 1}")
+db.commit()
+PY
+if "$BIN/egov" migrate verify-ledger shanwei --ledger tampered.sqlite --public-key ledger-sm2.pub.pem; then
+  echo "the edit went unnoticed" >&2
+  exit 1
+fi

@@ -39,6 +39,7 @@ from network.migration.chain import (
     ChainReport,
     chain_hash,
     checkpoint_message,
+    export_bundle,
     verify_chain,
 )
 from network.migration.integrity import canonical_json
@@ -508,6 +509,12 @@ class Ledger:
                     (seq, chain, at, self.actor, sm2.public_key(private_key), signature.hex()),
                 )
         return seq, chain
+
+    def export_bundle(self, system: str, out: Path) -> dict[str, Any]:
+        """The system's evidence bundle (:func:`network.migration.chain.export_bundle`); its manifest."""
+        state = self.record(system).state.value
+        with self._lock:
+            return export_bundle(self._db, system, state, out)
 
     def verify_chain(self, public_pem: str | None = None) -> ChainReport:
         """Every event and checkpoint checked (:func:`network.migration.chain.verify_chain`)."""

@@ -230,3 +230,44 @@ def test_egov_signs_and_verifies_and_names_an_edit_in_a_copy(
     document = json.loads(bad.stdout)
     assert [(f["kind"], f["seq"]) for f in document["findings"]] == [("edited", 3)]
     assert not document["intact"] and document["anchored"]
+    bundle = tmp_path / "bundle"
+    exported = run_egov(
+        "migrate", "export-evidence", str(SHANWEI), SYSTEMS[0], "--out", str(bundle), "--state", str(state)
+    )
+    assert exported.returncode == 0, exported.stderr
+    checked = run_egov(
+        "migrate", "verify-ledger", str(SHANWEI), "--bundle", str(bundle), "--public-key", str(public)
+    )
+    assert checked.returncode == 0 and "chain intact" in checked.stdout, checked.stdout + checked.stderr
+    again = run_egov(
+        "migrate", "export-evidence", str(SHANWEI), SYSTEMS[0], "--out", str(bundle), "--state", str(state)
+    )
+    assert again.returncode == 2 and "not empty" in again.stderr
+
+
+def test_an_evidence_bundle_is_checked_offline_and_an_edit_in_it_is_named(
+    signed: tuple[Path, Path], tmp_path: Path
+) -> None:
+    import json  # noqa: PLC0415
+
+    from network.migration.chain import BUNDLE_FILES, _digests, verify_bundle  # noqa: PLC0415
+
+    path, key = signed
+    bundle = tmp_path / "bundle"
+    with Ledger(path, scratch=True) as ledger:
+        manifest = ledger.export_bundle(SYSTEMS[1], bundle)
+        mine = len(ledger.events(SYSTEMS[1]))
+    assert manifest["system"] == SYSTEMS[1] and set(manifest["files"]) == set(BUNDLE_FILES)
+    report = verify_bundle(bundle, _public(key))
+    assert report.intact and report.events == mine >= 4 and report.checkpoints == 1, report.findings
+    lines = (bundle / "events.jsonl").read_text(encoding="utf-8").splitlines()
+    row = json.loads(lines[1])
+    row[10] = "the check passed"  # detail: what an auditor would want to read otherwise
+    lines[1] = json.dumps(row, ensure_ascii=False)
+    (bundle / "events.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    kinds = [(f.kind, f.seq) for f in verify_bundle(bundle, _public(key)).findings]
+    assert kinds == [("edited", 0), ("edited", row[0])]  # the manifest's digest, and the event itself
+    # the forger fixes the manifest too: the chain still names the event
+    manifest["files"]["events.jsonl"] = _digests(bundle / "events.jsonl")
+    (bundle / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert [(f.kind, f.seq) for f in verify_bundle(bundle, _public(key)).findings] == [("edited", row[0])]
