@@ -243,6 +243,21 @@ def run_command(
             error(f"{system}: interrupted", f"run `egov migrate run {inventory} {system}` again to continue")
             raise typer.Exit(EXIT_INTERRUPTED) from None
         _report_run(ledger, system, result, check)
+        if not check:
+            _sign_if_keyed(ledger)
+
+
+def _sign_if_keyed(ledger: Any) -> None:
+    """After a run: a checkpoint of the chain's head when the operator set the SM2 key reference."""
+    from network.migration import sm2  # noqa: PLC0415
+
+    try:
+        key = sm2.key_file()
+        if key is not None:
+            seq, _ = ledger.checkpoint(key)
+            plain(f"  ledger signed at event {seq} (SM2)")
+    except sm2.Sm2Error as problem:
+        error(f"the ledger was not signed: {problem.message}", problem.hint)
 
 
 def _retire(inventory: Path, system_id: str, state: Path | None, check: bool) -> None:

@@ -20,7 +20,7 @@ from prometheus_client import CollectorRegistry
 from exporters.collectors import ProgrammeCollector
 from exporters.source import InventorySource
 from network.inventory.loader import load_inventory
-from network.migration import checks, names, postgres
+from network.migration import checks, names, postgres, sm2
 from network.migration.endpoints import Service
 from network.migration.integrity import build_manifest, compare
 from network.migration.ledger import LEASE, Ledger
@@ -102,12 +102,23 @@ def test_a_system_migrates_end_to_end(systems_lab: Lab, kind: str) -> None:
         assert postgres.is_frozen(db)
 
 
-def test_finalize_after_cutover_ends_the_migration(systems_lab: Lab) -> None:
+def test_finalize_after_cutover_ends_the_migration(
+    systems_lab: Lab, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # with the operator's SM2 key named, the run signs the ledger's head when it ends
+    key = tmp_path / "sm2.pem"
+    subprocess.run(
+        ["openssl", "genpkey", "-algorithm", "SM2", "-out", str(key)], check=True, capture_output=True
+    )
+    monkeypatch.setenv("EGOV_LEDGER_SM2_KEY", str(key))
     system = systems_lab.system("both", 1)
     done = _migrate(systems_lab, system.id, "--to", "finalized")
     assert done.returncode == 0, done.stdout + done.stderr
+    assert "ledger signed at event" in done.stdout and "PRIVATE KEY" not in done.stdout + done.stderr
     with _ledger(systems_lab) as ledger:
         assert ledger.record(system.id).state is State.FINALIZED
+        report = ledger.verify_chain(sm2.public_key(key))
+        assert report.intact and report.checkpoints >= 1, report.findings
     refused = run_egov(
         "migrate", "rollback", str(systems_lab.inventory), system.id, "--lab", str(systems_lab.json)
     )
