@@ -51,6 +51,27 @@ def _ledger(path: Path, scratch: bool = False) -> Any:
         raise _fail(problem, EXIT_USAGE) from None
 
 
+def _system_ledger(inventory: Path, system: str, state: Path | None, missing: int) -> Path:
+    """The ledger a command about one system reads: the system must be in the inventory (else exit 2,
+    the closest id suggested) and the ledger must exist (else exit ``missing``)."""
+    from network.migration.context import (  # noqa: PLC0415
+        MigrationContextError,
+        find_system,
+        ledger_file,
+        load_valid_inventory,
+    )
+
+    try:
+        find_system(load_valid_inventory(inventory), system)
+    except MigrationContextError as problem:
+        raise _fail(problem) from None
+    path = ledger_file(inventory, state)
+    if not path.exists():
+        error(f"{path}: no ledger yet", f"nothing was migrated from {inventory}")
+        raise typer.Exit(missing)
+    return path
+
+
 def _format(value: str) -> str:
     if value not in ("table", "json"):
         error(f"--format {value}: unknown", "use table or json")
@@ -364,22 +385,8 @@ def log_command(
     state: StateOption = None,
 ) -> None:
     """A system's event log: who did what when, each piece of evidence with its SHA-256."""
-    from network.migration.context import (  # noqa: PLC0415
-        MigrationContextError,
-        find_system,
-        ledger_file,
-        load_valid_inventory,
-    )
-
     _format(output_format)
-    try:
-        find_system(load_valid_inventory(inventory), system)
-    except MigrationContextError as problem:
-        raise _fail(problem) from None
-    path = ledger_file(inventory, state)
-    if not path.exists():
-        error(f"{path}: no ledger yet", f"nothing was migrated from {inventory}")
-        raise typer.Exit(EXIT_FAILED)
+    path = _system_ledger(inventory, system, state, EXIT_FAILED)
     with _ledger(path, scratch=True) as ledger:  # only read
         events = ledger.events(system)
     if output_format == "json":
@@ -461,21 +468,7 @@ def export_evidence_command(
     """A system's evidence bundle for the security assessment (its events and evidence, the chain's
     values, the signed checkpoints, a manifest of SHA-256 and SM3 digests): check it offline with
     ``egov migrate verify-ledger INVENTORY --bundle DIR``."""
-    from network.migration.context import (  # noqa: PLC0415
-        MigrationContextError,
-        find_system,
-        ledger_file,
-        load_valid_inventory,
-    )
-
-    try:
-        find_system(load_valid_inventory(inventory), system)
-    except MigrationContextError as problem:
-        raise _fail(problem) from None
-    path = ledger_file(inventory, state)
-    if not path.exists():
-        error(f"{path}: no ledger yet", f"nothing was migrated from {inventory}")
-        raise typer.Exit(EXIT_USAGE)
+    path = _system_ledger(inventory, system, state, EXIT_USAGE)
     if out.exists() and any(out.iterdir()):
         error(f"{out}: not empty", "give a new directory: a bundle is never written over another")
         raise typer.Exit(EXIT_USAGE)

@@ -56,7 +56,7 @@ IOS_LEAVES = {
     "vrf": ("description", "rd", "route-target"),
     "ip": ("permit", "deny", "remark"),
     "ipv6": ("permit", "deny", "remark", "sequence"),
-    "router": ("bgp", "neighbor", "redistribute", "network", "route-target", "route-target"),
+    "router": ("bgp", "neighbor", "redistribute", "network"),
 }
 IOS_VRF_MISSING = "% VRF {name} not configured."
 IOS_VRF_CLEARED = (

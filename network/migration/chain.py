@@ -92,14 +92,7 @@ def verify_chain(db: sqlite3.Connection, public_pem: str | None) -> ChainReport:
             )
         recomputed = chain_hash(prev or "", content[1:])
         if recomputed != chain:
-            report.findings.append(
-                Finding(
-                    seq,
-                    system,
-                    "edited",
-                    f"event {seq} ({_label(row)}) does not hash to its chain value: edited",
-                )
-            )
+            report.findings.append(_edited(seq, system, row))
         elif prev != previous_chain and seq == previous_seq + 1:
             what = (
                 f"event {seq} ({_label(row)}) does not follow event {previous_seq}: "
@@ -141,6 +134,12 @@ def verify_chain(db: sqlite3.Connection, public_pem: str | None) -> ChainReport:
             )
             report.findings.append(Finding(seq, "", "checkpoint", what))
     return report
+
+
+def _edited(seq: int, system: str, row: tuple[Any, ...]) -> Finding:
+    return Finding(
+        seq, system, "edited", f"event {seq} ({_label(row)}) does not hash to its chain value: edited"
+    )
 
 
 def _label(row: tuple[Any, ...]) -> str:
@@ -228,14 +227,7 @@ def verify_bundle(directory: Path, public_pem: str | None) -> ChainReport:
                 Finding(seq, system, "moved", f"event {seq} is not where the chain has it")
             )
         elif chain_hash(prev, row[1:-2]) != chain:
-            report.findings.append(
-                Finding(
-                    seq,
-                    system,
-                    "edited",
-                    f"event {seq} ({_label(row)}) does not hash to its chain value: edited",
-                )
-            )
+            report.findings.append(_edited(seq, system, row))
     for checkpoint in json.loads((directory / "checkpoints.json").read_text(encoding="utf-8")):
         report.checkpoints += 1
         seq, chain, at = int(checkpoint["seq"]), str(checkpoint["chain"]), float(checkpoint["at"])

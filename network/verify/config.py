@@ -220,14 +220,6 @@ def _mask_or_length(word: str) -> int:
 _UNREADABLE = (ValueError, IndexError)  # a line with the expected words but not a value they can hold
 
 
-def _huawei(config: DeviceConfig, roots: list[_Node]) -> None:
-    for node in roots:
-        try:
-            _huawei_section(config, node)
-        except _UNREADABLE:
-            config.unparsed.append(node.line)
-
-
 def _huawei_section(config: DeviceConfig, node: _Node) -> None:
     words = node.words
     head = " ".join(words[:2])
@@ -454,14 +446,6 @@ def _imports_into(bgp: BgpConfig, vpn: str, family: int, nodes: list[_Node]) -> 
 # --- IOS -------------------------------------------------------------------------------------------------
 
 
-def _ios(config: DeviceConfig, roots: list[_Node]) -> None:
-    for node in roots:
-        try:
-            _ios_section(config, node)
-        except _UNREADABLE:
-            config.unparsed.append(node.line)
-
-
 def _ios_section(config: DeviceConfig, node: _Node) -> None:
     words = node.words
     if words[:2] in (["vrf", "definition"], ["ip", "vrf"]) and len(words) >= 3:
@@ -626,11 +610,12 @@ def _ios_bgp(node: _Node) -> BgpConfig:
 def parse(text: str, hostname: str, platform: str, source: str) -> DeviceConfig:
     """What a configuration text says, in the words of ``platform``'s CLI family."""
     config = DeviceConfig(hostname, platform, source)
-    roots = _tree(text)
-    if platform.startswith("cisco_"):
-        _ios(config, roots)
-    else:
-        _huawei(config, roots)
+    section = _ios_section if platform.startswith("cisco_") else _huawei_section
+    for node in _tree(text):
+        try:
+            section(config, node)
+        except _UNREADABLE:  # kept, with its line: the check goes on without it
+            config.unparsed.append(node.line)
     return config
 
 
